@@ -432,3 +432,42 @@ def test_any_title_and_body_load_back_unchanged(
     body = "\n\n".join(paragraphs)
     write(folder, "01-any.md", f"# {title}\n\n{body}\n")
     assert load_sections(folder) == (Section("any", title, body),)
+
+
+# --- the page component (drawing is checked by the app's AppTest) ------------
+
+
+def test_body_sub_headings_are_drawn_below_the_section_title() -> None:
+    from components.treatment import demote_headings
+
+    assert demote_headings("## What happens\n\nText.\n#### Deep\n", 2) == "#### What happens\n\nText.\n###### Deep\n"
+
+
+def test_headings_never_go_below_the_smallest_markdown_has_and_hashtags_stay() -> None:
+    from components.treatment import demote_headings
+
+    assert demote_headings("###### Small\n#hashtag\nA # in text.", 2) == "###### Small\n#hashtag\nA # in text."
+
+
+def test_the_component_does_not_import_the_locator_package() -> None:
+    import ast
+
+    tree = ast.parse((REPO_ROOT / "components" / "treatment.py").read_text(encoding="utf-8"))
+    imported = {
+        name
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for name in ([a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""])
+    }
+    assert not any(name == "locator" or name.startswith("locator.") for name in imported)
+
+
+def test_the_loader_does_not_import_streamlit() -> None:
+    import ast
+
+    tree = ast.parse((REPO_ROOT / "locator" / "treatment.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            assert all(not a.name.startswith("streamlit") for a in node.names)
+        if isinstance(node, ast.ImportFrom):
+            assert not (node.module or "").startswith("streamlit")
