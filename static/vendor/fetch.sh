@@ -1,0 +1,46 @@
+#!/bin/sh
+# Refresh the vendored map assets from the npm registry.
+#
+#   sh static/vendor/fetch.sh            # versions below
+#   LEAFLET_VERSION=1.9.4 JQUERY_VERSION=3.7.1 sh static/vendor/fetch.sh
+#
+# Downloads the release tarballs with `npm pack` (which checks them against the
+# registry's integrity hash), copies only the files the map uses plus each
+# package's licence into static/vendor/<package>-<version>/, and rewrites
+# SHA256SUMS. If you change a version, also change the matching constant in
+# components/clinic_map.py and the table in static/vendor/README.md, then delete
+# the old folder.
+set -eu
+
+LEAFLET_VERSION="${LEAFLET_VERSION:-1.9.4}"
+JQUERY_VERSION="${JQUERY_VERSION:-3.7.1}"
+
+vendor_dir=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+
+cd "$work"
+npm pack --silent "leaflet@$LEAFLET_VERSION" "jquery@$JQUERY_VERSION" >/dev/null
+mkdir leaflet jquery
+tar -xzf "leaflet-$LEAFLET_VERSION.tgz" -C leaflet
+tar -xzf "jquery-$JQUERY_VERSION.tgz" -C jquery
+
+leaflet_out="$vendor_dir/leaflet-$LEAFLET_VERSION"
+jquery_out="$vendor_dir/jquery-$JQUERY_VERSION"
+rm -rf "$leaflet_out" "$jquery_out"
+mkdir -p "$leaflet_out/images" "$jquery_out"
+
+# Leaflet: script, stylesheet, the default marker icon (1x, 2x) and its shadow.
+# layers*.png (layer-switcher control) is left out: the map has no such control.
+cp leaflet/package/dist/leaflet.js leaflet/package/dist/leaflet.css leaflet/package/LICENSE "$leaflet_out/"
+for png in marker-icon.png marker-icon-2x.png marker-shadow.png; do
+    cp "leaflet/package/dist/images/$png" "$leaflet_out/images/"
+done
+
+# jQuery: folium's popups build their content with $(`<div>...</div>`).
+cp jquery/package/dist/jquery.min.js jquery/package/LICENSE.txt "$jquery_out/"
+
+cd "$vendor_dir"
+find . -type f ! -name SHA256SUMS ! -name README.md ! -name fetch.sh | LC_ALL=C sort | sed 's|^\./||' \
+    | xargs sha256sum > SHA256SUMS
+echo "Vendored leaflet $LEAFLET_VERSION and jquery $JQUERY_VERSION into $vendor_dir"
