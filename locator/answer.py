@@ -1,0 +1,98 @@
+"""What the locator answers: the clinic, how far, and how to reach it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from locator.clinics import Clinic
+from locator.contacts import Contact
+from locator.distances import METRES_PER_MILE
+from locator.errors import LocatorError
+from locator.model import Location
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicDistance:
+    """The straight-line distance to one clinic, and whether it takes patients from there."""
+
+    clinic: Clinic
+    metres: float
+    serves_you: bool
+
+    @property
+    def km(self) -> float:
+        return self.metres / 1000
+
+    @property
+    def miles(self) -> float:
+        return self.metres / METRES_PER_MILE
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The answer to one query.
+
+    ``distances`` covers every clinic, nearest first (ties in file order);
+    the chosen ``clinic`` is the nearest that serves the patient's region,
+    which is not always the nearest overall.
+    """
+
+    query: str
+    location: Location
+    clinic: Clinic
+    contact: Contact
+    distances: tuple[ClinicDistance, ...]
+
+    @property
+    def distance(self) -> ClinicDistance:
+        """The distance to the chosen clinic."""
+        return next(d for d in self.distances if d.clinic.id == self.clinic.id)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (the CLI's ``--json`` line)."""
+        loc = self.location
+        return {
+            "query": self.query,
+            "ok": True,
+            "error": None,
+            "precision": loc.precision.value,
+            "normalised": loc.normalised,
+            "region": loc.region.value,
+            "location": {"lat": round(loc.lat, 6), "lon": round(loc.lon, 6)},
+            "note": loc.note,
+            "alternatives": list(loc.alternatives),
+            "distance": _distance_dict(self.distance),
+            "distances": {d.clinic.id: {"name": d.clinic.name, **_distance_dict(d), "serves_you": d.serves_you}
+                          for d in self.distances},
+            "clinic": {
+                "id": self.clinic.id,
+                "name": self.clinic.name,
+                "address": self.clinic.address_line,
+                "address_lines": list(self.clinic.address),
+                "phone_e164": self.contact.phone_e164,
+                "phone_dial": self.contact.phone_dial,
+                "tel": self.contact.tel_uri,
+                "email": self.contact.email,
+                "directions_url": self.clinic.directions_url,
+            },
+        }
+
+
+def _distance_dict(d: ClinicDistance) -> dict:
+    return {"miles": round(d.miles, 3), "km": round(d.km, 3), "straight_line": True}
+
+
+def error_dict(query: str, error: LocatorError) -> dict:
+    """The JSON-ready dict for a query that could not be answered."""
+    return {
+        "query": query,
+        "ok": False,
+        "error": error.message,
+        "error_type": type(error).__name__,
+        "suggestions": list(error.suggestions),
+        "precision": None,
+        "normalised": None,
+        "location": None,
+        "distances": None,
+        "clinic": None,
+    }

@@ -1,0 +1,70 @@
+"""The typed values passed between the core's modules."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Region(str, enum.Enum):
+    """Where a location is, as far as routing and dialling care.
+
+    Great Britain is one region; Northern Ireland is separate because its
+    patients go to Dublin. ``dial_region`` is the ISO code phonenumbers uses
+    for a caller there.
+    """
+
+    GREAT_BRITAIN = "GB"
+    NORTHERN_IRELAND = "NI"
+    IRELAND = "IE"
+    ISLE_OF_MAN = "IM"
+    JERSEY = "JE"
+    GUERNSEY = "GG"
+
+    @property
+    def dial_region(self) -> str:
+        return "GB" if self is Region.NORTHERN_IRELAND else self.value
+
+    @property
+    def label(self) -> str:
+        return _REGION_LABELS[self]
+
+
+_REGION_LABELS = {
+    Region.GREAT_BRITAIN: "Great Britain",
+    Region.NORTHERN_IRELAND: "Northern Ireland",
+    Region.IRELAND: "Ireland",
+    Region.ISLE_OF_MAN: "Isle of Man",
+    Region.JERSEY: "Jersey",
+    Region.GUERNSEY: "Guernsey",
+}
+
+
+class Precision(str, enum.Enum):
+    """How finely a query was located, finest first."""
+
+    POSTCODE = "postcode"
+    SECTOR = "sector"
+    DISTRICT = "district"
+    PLACE = "place"
+    AREA = "area"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A located query.
+
+    ``lat``/``lon`` are WGS84 degrees. ``normalised`` is the query in its
+    standard written form (``SL6 8DG``, ``D18 X5K7``, ``Reading``). ``note``
+    explains anything a person should know about how it was located (a
+    fallback, an approximation, an ambiguity); ``alternatives`` lists other
+    things the query could have meant, as queries that would select them.
+    """
+
+    lat: float
+    lon: float
+    region: Region
+    precision: Precision
+    normalised: str
+    note: str | None = None
+    alternatives: tuple[str, ...] = ()

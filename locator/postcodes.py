@@ -1,0 +1,341 @@
+"""Parse what a person typed into a typed query, or say clearly what is wrong.
+
+Accepted, in any case and spacing:
+
+* UK postcodes: full units (``SL6 8DG``), sectors (``SL6 8``), districts
+  (``SL6``) and areas (``SL``), including Northern Ireland (``BT``) and the
+  Crown Dependencies (``IM``, ``JE``, ``GY``);
+* Irish Eircodes: full (``D18 X5K7``) or the routing key alone (``D18``);
+* anything else made of letters is a place name, looked up later.
+
+Validation uses the real lists of districts and routing keys, so ``ZZ1 1AA``
+and ``D99`` are refused with a reason. The text is capped at
+:data:`MAX_QUERY_LENGTH` characters before any pattern runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from locator import reference
+from locator.errors import (
+    EmptyQuery,
+    ForbiddenCharacters,
+    InvalidPostcode,
+    InvalidQuery,
+    MultiplePostcodes,
+    NotCovered,
+    QueryTooLong,
+)
+from locator.model import Precision, Region
+from locator.text import fold
+
+MAX_QUERY_LENGTH = 100
+EXAMPLES = "a postcode such as SL6 8DG, an Eircode such as D18 X5K7, or a town such as Reading"
+COVERAGE = ("Great Britain, Northern Ireland, the Crown Dependencies (Isle of Man, Jersey and Guernsey) "
+            "and Ireland")
+EIRCODE_LETTERS = "0123456789ACDEFHKNPRTVWXY"
+_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+_OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
+_UNIT = re.compile(rf"({_OUTWARD})([0-9][A-Z]{{2}})")
+_SECTOR = re.compile(rf"({_OUTWARD}) ([0-9])")
+_OUTWARD_ONLY = re.compile(_OUTWARD)
+_PARTIAL_UNIT = re.compile(rf"({_OUTWARD}) ?[0-9][A-Z]")
+_EIRCODE = re.compile(r"([A-Z][0-9]{2}|D6W)([0-9A-Z]{4})")
+_AREA = re.compile(r"[A-Z]{1,2}")
+_ANY_FULL_CODE = re.compile(
+    rf"(?<![A-Z0-9])(?:{_OUTWARD} ?[0-9][A-Z]{{2}}|(?:[A-Z][0-9]{{2}}|D6W) ?[{EIRCODE_LETTERS}]{{4}})(?![A-Z0-9])"
+)
+_EIRCODE_PREFIX = re.compile(r"EIRCODE:? *(.*)")
+_FOREIGN = [
+    re.compile(r"[0-9]{5}(-[0-9]{4})?"),        # US ZIP, French, German, Spanish, Italian codes
+    re.compile(r"[0-9]{3,7}"),                   # most other numeric postcodes
+    re.compile(r"[0-9]{4} ?[A-Z]{2}"),           # Netherlands
+    re.compile(r"[A-Z][0-9][A-Z] ?[0-9][A-Z][0-9]"),  # Canada
+    re.compile(r"[0-9]{2,5}[- ][0-9]{2,4}"),     # Poland, Portugal, Japan, Brazil, Sweden
+    re.compile(r"[A-Z]{1,3}-? ?[0-9]{3,6}"),     # country-prefixed: F-75001, D-10115, CH-8001
+]
+_PLACE_CHARS = re.compile(r"[^\W_]+(?:[ '\u2019.,()&/-]+[^\W_]+)*[.)]?")
+
+
+@dataclass(frozen=True, slots=True)
+class UKPostcode:
+    """A UK postcode at one of four levels.
+
+    ``district`` is ``None`` for an area, ``sector_digit`` is ``None`` above
+    sector level and ``unit`` (the two letters) above unit level.
+    """
+
+    area: str
+    district: str | None = None
+    sector_digit: str | None = None
+    unit: str | None = None
+
+    @property
+    def precision(self) -> Precision:
+        if self.unit:
+            return Precision.POSTCODE
+        if self.sector_digit:
+            return Precision.SECTOR
+        return Precision.DISTRICT if self.district else Precision.AREA
+
+    @property
+    def sector(self) -> str | None:
+        return f"{self.district} {self.sector_digit}" if self.sector_digit else None
+
+    @property
+    def normalised(self) -> str:
+        """``SL6 8DG``, ``SL6 8``, ``SL6`` or ``SL``."""
+        if self.sector_digit:
+            return f"{self.district} {self.sector_digit}{self.unit or ''}"
+        return self.district or self.area
+
+    @property
+    def compact(self) -> str:
+        return self.normalised.replace(" ", "")
+
+    @property
+    def region(self) -> Region:
+        return {"BT": Region.NORTHERN_IRELAND, "IM": Region.ISLE_OF_MAN, "JE": Region.JERSEY,
+                "GY": Region.GUERNSEY}.get(self.area, Region.GREAT_BRITAIN)
+
+
+@dataclass(frozen=True, slots=True)
+class Eircode:
+    """An Irish Eircode: a routing key (``D18``) and, if full, its identifier (``X5K7``)."""
+
+    routing_key: str
+    identifier: str | None = None
+
+    @property
+    def normalised(self) -> str:
+        return f"{self.routing_key} {self.identifier}" if self.identifier else self.routing_key
+
+    region = Region.IRELAND
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceName:
+    """Text to look up as a town or city; ``folded`` is the form names are matched in."""
+
+    text: str
+    folded: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """The parsed value plus what a person should know about how it was read.
+
+    ``note`` and ``alternatives`` are set when a short code means two things
+    (``W12``: a London district and an Eircode routing key).
+    """
+
+    value: UKPostcode | Eircode | PlaceName
+    note: str | None = None
+    alternatives: tuple[str, ...] = ()
+
+
+class QueryParser:
+    """Parses queries against the known districts, areas and routing keys."""
+
+    def __init__(self, districts: Collection[str], areas: Collection[str],
+                 routing_keys: Mapping[str, str]) -> None:
+        """``routing_keys`` maps each Eircode routing key to its post town."""
+        self._districts = frozenset(districts)
+        self._areas = frozenset(areas)
+        self._routing_keys = dict(routing_keys)
+
+    def parse(self, text: str) -> ParsedQuery:
+        """Turn ``text`` into a :class:`ParsedQuery` or raise an :class:`InvalidQuery` subclass."""
+        cleaned = clean(text)
+        upper = cleaned.upper()
+        forced = _EIRCODE_PREFIX.fullmatch(upper)
+        if forced:
+            return ParsedQuery(self._eircode_only(forced.group(1).replace(" ", ""), cleaned))
+        full_codes = _ANY_FULL_CODE.findall(upper)
+        self._refuse_several(upper, full_codes)
+        compact = upper.replace(" ", "").replace("-", "")
+        if compact.isascii() and compact.isalnum():
+            parsed = self._parse_code(compact, upper)
+            if parsed:
+                return parsed
+        if len(full_codes) == 1:
+            # "Reading RG1 8DG", "London, W1G 8AJ": the postcode is what locates it.
+            rest = upper.replace(full_codes[0], " ")
+            if not any(c.isdigit() for c in rest):
+                parsed = self._parse_code(full_codes[0].replace(" ", ""), full_codes[0])
+                if parsed:
+                    return parsed
+        return self._parse_other(cleaned, upper, compact)
+
+    # -- codes --------------------------------------------------------------------------
+
+    def _refuse_several(self, upper: str, full_codes: list[str]) -> None:
+        rest = _ANY_FULL_CODE.sub(" ", upper)
+        outwards = [t for t in re.split(r"[\s,;/|&+]+", rest)
+                    if _OUTWARD_ONLY.fullmatch(t) and (t in self._districts or t in self._routing_keys)]
+        found = full_codes + outwards
+        if len(found) >= 2 and not _SECTOR.fullmatch(upper):
+            shown = ", ".join(dict.fromkeys(found))
+            raise MultiplePostcodes(
+                f"That has more than one postcode in it ({shown}). Search for one at a time, "
+                f"for example {found[0]}.")
+
+    def _parse_code(self, compact: str, spaced: str) -> ParsedQuery | None:
+        # Eircode first: a full one (A65 F4EK) can also fit the UK pattern, never the reverse,
+        # since no UK postcode is seven characters starting letter, digit, digit.
+        eircode = _EIRCODE.fullmatch(compact)
+        if eircode:
+            return ParsedQuery(self._eircode(eircode.group(1), eircode.group(2), spaced))
+        unit = _UNIT.fullmatch(compact)
+        if unit:
+            return ParsedQuery(self._uk_unit(unit.group(1), unit.group(2)))
+        sector = _SECTOR.fullmatch(spaced)
+        if sector:
+            return ParsedQuery(self._uk_sector(sector.group(1), sector.group(2)))
+        if _OUTWARD_ONLY.fullmatch(compact) or compact == "D6W":
+            return self._outward(compact)
+        if _AREA.fullmatch(compact) and compact in self._areas:
+            return ParsedQuery(UKPostcode(area=compact))
+        partial = _PARTIAL_UNIT.fullmatch(spaced) or _PARTIAL_UNIT.fullmatch(compact)
+        if partial and partial.group(1) in self._districts:
+            raise InvalidPostcode(
+                f"{spaced} is not a complete postcode: a full postcode ends with a number and two letters, "
+                f"like {partial.group(1)} 8DG. You can also search for just {partial.group(1)}.")
+        return None
+
+    def _uk_unit(self, outward: str, inward: str) -> UKPostcode:
+        district = self._known_district(outward, f"{outward} {inward}")
+        bad = sorted({c for c in inward[1:] if c not in _INWARD_LETTERS})
+        if bad:
+            raise InvalidPostcode(
+                f"{outward} {inward} is not a valid postcode: the last two letters of a UK postcode are never "
+                f"{' or '.join(bad)}. Check the postcode on a letter; a valid one looks like SL6 8DG.")
+        return UKPostcode(area=_area_of(district), district=district, sector_digit=inward[0], unit=inward[1:])
+
+    def _uk_sector(self, outward: str, digit: str) -> UKPostcode:
+        district = self._known_district(outward, f"{outward} {digit}")
+        return UKPostcode(area=_area_of(district), district=district, sector_digit=digit)
+
+    def _outward(self, compact: str) -> ParsedQuery:
+        is_district = compact in self._districts
+        is_key = compact in self._routing_keys
+        if is_district and is_key:
+            town = self._routing_keys[compact]
+            return ParsedQuery(
+                UKPostcode(area=_area_of(compact), district=compact),
+                note=(f"{compact} is read as the UK postcode district. It is also the Eircode routing key "
+                      f"for {town}, Ireland: to search there, type \"Eircode {compact}\"."),
+                alternatives=(f"Eircode {compact}",),
+            )
+        if is_district:
+            return ParsedQuery(UKPostcode(area=_area_of(compact), district=compact))
+        if is_key:
+            return ParsedQuery(Eircode(compact))
+        if compact[:-1] in self._districts and compact[-1].isdigit():
+            # "SL68" typed without its space is the sector SL6 8.
+            return ParsedQuery(UKPostcode(area=_area_of(compact[:-1]), district=compact[:-1],
+                                          sector_digit=compact[-1]))
+        self._known_district(compact, compact)
+        raise AssertionError("unreachable: _known_district raises for unknown districts")
+
+    def _known_district(self, outward: str, shown: str) -> str:
+        if outward in self._districts:
+            return outward
+        area = _area_of(outward)
+        if area in self._areas:
+            raise InvalidPostcode(
+                f"{shown} is not a real postcode: there is no district {outward} in the {area} area. "
+                f"Check the postcode; a valid one looks like SL6 8DG.")
+        if outward[0] in "ACDEFHKNPRTVWXY" and len(outward) == 3 and outward[1:].isdigit():
+            raise InvalidPostcode(
+                f"{shown} is not a real postcode or Eircode: {outward} is not an Eircode routing key and "
+                f"{area} is not a UK postcode area. Try {EXAMPLES}.")
+        raise InvalidPostcode(
+            f"{shown} is not a real postcode: {area} is not a UK postcode area. Try {EXAMPLES}.")
+
+    def _eircode(self, key: str, identifier: str, shown: str) -> Eircode:
+        if key not in self._routing_keys:
+            raise InvalidPostcode(
+                f"{shown} is not a real Eircode: {key} is not an Eircode routing key. An Eircode looks "
+                f"like D18 X5K7; check it on a letter or utility bill.")
+        bad = sorted({c for c in identifier if c not in EIRCODE_LETTERS})
+        if bad:
+            raise InvalidPostcode(
+                f"{shown} is not a valid Eircode: its last four characters use only digits and the letters "
+                f"A C D E F H K N P R T V W X Y, so {', '.join(bad)} cannot appear. An Eircode looks like D18 X5K7.")
+        return Eircode(key, identifier)
+
+    def _eircode_only(self, compact: str, shown: str) -> Eircode:
+        if compact in self._routing_keys:
+            return Eircode(compact)
+        match = _EIRCODE.fullmatch(compact)
+        if match:
+            return self._eircode(match.group(1), match.group(2), shown)
+        raise InvalidPostcode(
+            f"{shown} is not an Eircode. An Eircode is a routing key such as D18, optionally followed by "
+            f"four characters: D18 X5K7.")
+
+    # -- everything else ----------------------------------------------------------------
+
+    def _parse_other(self, cleaned: str, upper: str, compact: str) -> ParsedQuery:
+        if any(p.fullmatch(upper) or p.fullmatch(compact) for p in _FOREIGN):
+            raise NotCovered(
+                f"{cleaned} looks like a postcode from outside the places we cover. We cover {COVERAGE}: "
+                f"type {EXAMPLES}.")
+        has_word = any(sum(c.isalpha() for c in word) >= 3 for word in cleaned.split())
+        if not _PLACE_CHARS.fullmatch(cleaned) or not has_word:
+            if compact.isalnum() and any(c.isdigit() for c in compact):
+                raise InvalidPostcode(
+                    f"{cleaned} is not a valid UK postcode or Eircode. Try {EXAMPLES}.")
+            raise InvalidQuery(
+                f"{cleaned} is not a postcode or a place name we know. Type {EXAMPLES}.")
+        return ParsedQuery(PlaceName(cleaned, fold(cleaned)))
+
+
+def _area_of(outward: str) -> str:
+    return outward[:2] if outward[1:2].isalpha() else outward[:1]
+
+
+def clean(text: str) -> str:
+    """Check ``text`` is a single, plain, non-empty query and fold its spacing.
+
+    Raises :class:`QueryTooLong` over :data:`MAX_QUERY_LENGTH` characters,
+    :class:`ForbiddenCharacters` for control or text-direction characters and
+    :class:`EmptyQuery` for nothing but spaces. Full-width and other
+    compatibility characters are folded to their plain forms (NFKC).
+    """
+    if not isinstance(text, str):
+        raise InvalidQuery(f"Type the postcode as text, for example SL6 8DG (got {type(text).__name__}).")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryTooLong(
+            f"That is {len(text)} characters long; a postcode or town name is at most {MAX_QUERY_LENGTH}. "
+            f"Type one postcode or town, for example SL6 8DG or Reading.")
+    for char in text:
+        if char != "\t" and unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            raise ForbiddenCharacters(
+                f"The text contains an invisible control or text-direction character "
+                f"(U+{ord(char):04X}), which no postcode has. Type the postcode again by hand, for example SL6 8DG.")
+    cleaned = " ".join(unicodedata.normalize("NFKC", text).split())
+    if not cleaned:
+        raise EmptyQuery(f"Type a postcode or town to search: {EXAMPLES}.")
+    return cleaned
+
+
+@functools.cache
+def default_parser() -> QueryParser:
+    """A parser over the reference tables in ``data/`` alone (no built index needed)."""
+    return QueryParser(
+        reference.districts(), reference.areas(),
+        {code: key.post_town for code, key in reference.routing_keys().items()},
+    )
+
+
+def parse(text: str) -> ParsedQuery:
+    """Parse ``text`` with :func:`default_parser`; see :meth:`QueryParser.parse`."""
+    return default_parser().parse(text)

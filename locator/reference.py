@@ -1,0 +1,62 @@
+"""Small reference tables kept in ``data/``: postcode districts and Eircode routing keys.
+
+They say which codes exist and which post town each serves; coordinates come
+from the postcode index. Both are read once per process.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DISTRICTS_CSV = DATA_DIR / "postcode_districts.csv"
+ROUTING_KEYS_CSV = DATA_DIR / "eircode_routing_keys.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class District:
+    """A UK postcode district (``SL6``, ``BT1``, ``JE2``) and its post towns."""
+
+    code: str
+    area: str
+    post_towns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingKey:
+    """An Eircode routing key (``D18``) with its post town and county."""
+
+    code: str
+    post_town: str
+    county: str
+
+
+@functools.cache
+def districts() -> dict[str, District]:
+    """Every UK postcode district, keyed by its code."""
+    with DISTRICTS_CSV.open(newline="", encoding="utf-8") as f:
+        return {
+            row["district"]: District(
+                row["district"], row["area"], tuple(t.strip() for t in row["post_towns"].split(";"))
+            )
+            for row in csv.DictReader(f)
+        }
+
+
+@functools.cache
+def areas() -> frozenset[str]:
+    """Every UK postcode area (``SL``, ``W``, ``BT``)."""
+    return frozenset(d.area for d in districts().values())
+
+
+@functools.cache
+def routing_keys() -> dict[str, RoutingKey]:
+    """The 139 Eircode routing keys, keyed by code."""
+    with ROUTING_KEYS_CSV.open(newline="", encoding="utf-8") as f:
+        return {
+            row["routing_key"]: RoutingKey(row["routing_key"], row["post_town"], row["county"])
+            for row in csv.DictReader(f)
+        }
