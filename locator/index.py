@@ -355,6 +355,8 @@ def build(path: Path | None = None, *, verbose: bool = False) -> Path:
         "districts": districts,
         "districts_by_town": by_town,
         "unlocated_districts": unlocated,
+        # Every district with a unit in the data, located or not (EH77 has only unlocated ones).
+        "all_districts": sorted({key[:-3].decode("ascii") for key in keys.tolist()}),
         "areas": areas,
         "routing_keys": routing,
         "places": places,

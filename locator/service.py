@@ -37,7 +37,7 @@ class Locator:
         self._districts_by_town: dict = tables["districts_by_town"]
         self._areas: dict = tables["areas"]
         self._routing: dict = tables["routing_keys"]
-        known_districts = set(reference.districts()) | set(self._districts)
+        known_districts = set(reference.districts()) | set(tables["all_districts"])
         self.parser = QueryParser(
             known_districts, reference.areas(),
             {code: key.post_town for code, key in reference.routing_keys().items()},
@@ -178,6 +178,12 @@ class Locator:
                          f"{by_town[2]}.")
             return Location(by_town[0], by_town[1], pc.region, Precision.DISTRICT, normalised,
                             f"{note} {town_note}" if note else town_note)
+        area = self._areas.get(pc.area)
+        if area and note:
+            # A unit in the data whose whole district has no map position (EH77): the area still is close.
+            return Location(area[0], area[1], pc.region, Precision.AREA, normalised,
+                            f"{note.removesuffix(f' It is located by its district, {pc.district}.')} "
+                            f"Its district has no map position either, so it is located by its area, {pc.area}.")
         raise NotLocatable(
             f"{normalised} is a postcode with no fixed location (such as a British Forces or PO box address), "
             f"so we cannot tell how far away it is. Type the postcode or town where you are, for example SL6 8DG.")
