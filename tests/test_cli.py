@@ -1,0 +1,64 @@
+"""The command line, run as a user would run it: a real process, real output."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "locator", *args], input=stdin, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def json_run():
+    queries = ["SL6 8DG", "not a place 123 <b>", "BT1 1AA", "D18 X5K7", "-5", "", "Glasgow"]
+    done = run("--json", "--", *queries)
+    return queries, done, [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_json_gives_one_object_per_query_in_order(json_run):
+    queries, _, lines = json_run
+    assert [line["query"] for line in lines] == queries
+
+
+def test_json_answer_has_every_field_the_website_needs(json_run):
+    answer = json_run[2][0]
+    assert answer["ok"] is True and answer["error"] is None
+    assert answer["precision"] == "postcode" and answer["normalised"] == "SL6 8DG"
+    assert set(answer["location"]) == {"lat", "lon"}
+    assert set(answer["distances"]) == {"amersham", "maidenhead", "london", "dublin"}
+    assert all({"miles", "km"} <= set(d) for d in answer["distances"].values())
+    assert answer["clinic"]["id"] == "maidenhead"
+    assert answer["clinic"]["phone_e164"] == "+448007836106"
+    assert answer["clinic"]["phone_dial"] == "0800 783 6106"
+    assert answer["clinic"]["email"] == "enquiries@britishveininstitute.com"
+    assert "SL6 8DG" in answer["clinic"]["address"]
+
+
+def test_json_dialling_follows_the_caller(json_run):
+    lines = json_run[2]
+    assert lines[2]["clinic"]["phone_dial"] == "+353 1 293 7839"
+    assert lines[3]["clinic"]["phone_dial"] == "01 293 7839"
+    assert lines[6]["clinic"]["id"] != "dublin"
+
+
+def test_a_bad_query_gets_its_own_error_line_and_the_exit_code_says_so(json_run):
+    _, done, lines = json_run
+    assert [line["ok"] for line in lines] == [True, False, True, True, False, False, True]
+    assert "SL6 8DG" in lines[1]["error"]
+    assert done.returncode == 1
+
+
+def test_all_good_queries_exit_zero_with_readable_text():
+    done = run("W1G 8AJ", "Reading")
+    assert done.returncode == 0
+    assert "London" in done.stdout and "0800 783 6106" in done.stdout and "Maidenhead" in done.stdout
+
+
+def test_no_query_is_a_usage_error():
+    done = run()
+    assert done.returncode == 2
+    assert "QUERY" in done.stderr
