@@ -23,7 +23,6 @@ import argparse
 import gzip
 import hashlib
 import importlib.metadata
-import io
 import json
 import os
 import sys
@@ -40,7 +39,12 @@ from locator.errors import IndexUnavailable
 from locator.model import Region
 from locator.text import fold
 
-DEFAULT_INDEX_PATH = reference.DATA_DIR / "build" / "index.npz"
+DEFAULT_INDEX_PATH = reference.DATA_DIR / "build" / "index.bin"
+# The file: MAGIC, an 8-byte little-endian header length, a JSON header (meta, tables and
+# where each array lies), then the raw arrays. np.fromfile reads each straight into its
+# final buffer, so loading costs the arrays' own size and no transient copies.
+_MAGIC = b"CLINIC-LOCATOR-INDEX\n"
+_ALIGN = 64
 INDEX_PATH_ENV = "CLINIC_LOCATOR_INDEX"
 PLACE_COUNTRIES = ("GB", "IE", "IM", "JE", "GG")
 
@@ -369,13 +373,10 @@ def build(path: Path | None = None, *, verbose: bool = False) -> Path:
         "places": len(places),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    buffer = io.BytesIO()
-    np.savez(buffer, unit_keys=keys, unit_e=e, unit_n=n,
-             tables=np.frombuffer(json.dumps(tables).encode(), dtype=np.uint8),
-             meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+    arrays = {"unit_keys": keys, "unit_e": e, "unit_n": n}
     # Write then rename, so a reader never sees half a file even if two processes build at once.
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".index-", delete=False) as tmp:
-        tmp.write(buffer.getbuffer())
+        _write(tmp, arrays, {"meta": meta, "tables": tables})
     os.replace(tmp.name, path)
     if verbose:
         print(f"Built {path} in {time.perf_counter() - started:.1f} s: {meta['units']:,} postcodes, "
@@ -388,19 +389,35 @@ def build(path: Path | None = None, *, verbose: bool = False) -> Path:
 
 
 def index_path() -> Path:
-    """Where the built index lives: ``$CLINIC_LOCATOR_INDEX`` or ``data/build/index.npz``."""
+    """Where the built index lives: ``$CLINIC_LOCATOR_INDEX`` or ``data/build/index.bin``."""
     return Path(os.environ.get(INDEX_PATH_ENV) or DEFAULT_INDEX_PATH)
 
 
+def _write(f, arrays: dict[str, np.ndarray], header: dict) -> None:
+    specs, offset = {}, 0
+    for name, array in arrays.items():
+        specs[name] = {"dtype": array.dtype.str, "count": int(array.size), "offset": offset}
+        offset += -(-array.nbytes // _ALIGN) * _ALIGN
+    header_bytes = json.dumps({**header, "arrays": specs}).encode()
+    start = -(-(len(_MAGIC) + 8 + len(header_bytes)) // _ALIGN) * _ALIGN
+    f.write(_MAGIC + len(header_bytes).to_bytes(8, "little") + header_bytes)
+    for name, array in arrays.items():
+        f.seek(start + specs[name]["offset"])
+        f.write(np.ascontiguousarray(array).tobytes())
+
+
 def _read(path: Path) -> PostcodeIndex:
-    with np.load(path) as npz:
-        return PostcodeIndex(
-            unit_keys=npz["unit_keys"],
-            unit_e=npz["unit_e"],
-            unit_n=npz["unit_n"],
-            tables=json.loads(npz["tables"].tobytes()),
-            meta=json.loads(npz["meta"].tobytes()),
-        )
+    with open(path, "rb") as f:
+        if f.read(len(_MAGIC)) != _MAGIC:
+            raise ValueError("not a Clinic Locator index file")
+        length = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(length))
+        start = -(-(len(_MAGIC) + 8 + length) // _ALIGN) * _ALIGN
+        arrays = {}
+        for name, spec in header["arrays"].items():
+            f.seek(start + spec["offset"])
+            arrays[name] = np.fromfile(f, dtype=np.dtype(spec["dtype"]), count=spec["count"])
+    return PostcodeIndex(**arrays, tables=header["tables"], meta=header["meta"])
 
 
 def load(path: Path | None = None, *, build_if_missing: bool = True) -> PostcodeIndex:
