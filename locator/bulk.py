@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from locator.contacts import contact_for
+from locator.distances import METRES_PER_MILE
 from locator.errors import InvalidQuery
 from locator.service import BulkResult
 
@@ -46,8 +47,9 @@ MAX_UPLOAD_MB = 10  # 50,000 rows of a few columns is about 2 MB; this leaves ro
 COLUMNS = ("Query", "Postcode", "Precision", "Nearest clinic", "Miles", "Km", "Phone", "Email", "Error")
 
 # Header names, compared with case, spaces, underscores and hyphens removed.
-HEADER_NAMES = ("postcode", "postcodes", "postalcode", "postcodeortown", "postcodeorplace", "eircode",
-                "eircodes", "location", "locations")
+HEADER_NAMES = ("postcode", "postcodes", "postalcode", "postcodeortown", "postcodeorplace", "postcodeoreircode",
+                "eircode", "eircodes", "location", "locations", "town", "towns", "place", "places", "query")
+HEADER_WORDS = ("postcode", "eircode")
 
 # OWASP's list of characters that make a spreadsheet run a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -94,14 +96,18 @@ def read_queries_csv(data: bytes) -> list[str]:
             f"This file is {len(data) / 1024 / 1024:.1f} MB; a file may be at most {MAX_UPLOAD_MB} MB. "
             f"Split it into smaller files, or keep only the postcode column.")
     text = decode(data)
-    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-            if any(cell.strip() for cell in row)]
-    column = 0
-    if rows:
-        named = [i for i, cell in enumerate(rows[0]) if is_header(cell)]
-        if named:
-            column = named[0]
-            rows = rows[1:]
+    delimiter, text = _delimiter(text)
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+                if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
+        raise UnreadableFile(f"This file could not be read as a CSV ({exc}). "
+                             f"Save it from your spreadsheet as CSV and try again.") from exc
+    column = _header_column(rows[0]) if rows else None
+    if column is None:
+        column = 0
+    else:
+        rows = rows[1:]
     _check_length(len(rows))
     return [row[column].strip() if column < len(row) else "" for row in rows]
 
@@ -128,17 +134,38 @@ def decode(data: bytes) -> str:
 
 
 def is_header(cell: str) -> bool:
-    """Whether ``cell`` names a column of postcodes or places rather than being one."""
-    return _NOT_HEADER_CHARS.sub("", cell).casefold() in HEADER_NAMES
+    """Whether ``cell`` is exactly the name of a column of postcodes or places, in any case or spacing."""
+    return _header_key(cell) in HEADER_NAMES
 
 
-def _delimiter(text: str) -> str:
+def _header_column(cells: Sequence[str]) -> int | None:
+    """The postcode column named in a header row, or ``None`` if the row is not a header.
+
+    An exact name wins; else a name containing "postcode" or "eircode" (such
+    as "Home postcode"); the leftmost of either.
+    """
+    keys = [_header_key(cell) for cell in cells]
+    for matches in (lambda k: k in HEADER_NAMES, lambda k: any(word in k for word in HEADER_WORDS)):
+        found = [i for i, key in enumerate(keys) if matches(key)]
+        if found:
+            return found[0]
+    return None
+
+
+def _header_key(cell: str) -> str:
+    return _NOT_HEADER_CHARS.sub("", cell).casefold()
+
+
+def _delimiter(text: str) -> tuple[str, str]:
+    """The delimiter, and the text without Excel's ``sep=;`` hint line if it had one."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if len(first) == 5 and first.casefold().startswith("sep="):
+        return first[4], text.split(first, 1)[1]
     # Excel writes ";" where the decimal separator is a comma; a one-column
     # file has no delimiter at all, and then any choice reads it the same.
-    first = next((line for line in text.splitlines() if line.strip()), "")
     counts = {d: first.count(d) for d in _DELIMITERS}
     best = max(counts, key=counts.get)
-    return best if counts[best] else ","
+    return (best if counts[best] else ","), text
 
 
 def _check_length(n: int) -> None:
@@ -158,7 +185,6 @@ def result_rows(result: BulkResult) -> list[dict]:
     that could not be located; Error is the sentence saying why, else ``""``.
     """
     clinics = result.clinics
-    miles_per_metre = 1 / 1609.344
     contacts: dict = {}
     rows = []
     chosen = result.chosen.tolist()
@@ -179,7 +205,7 @@ def result_rows(result: BulkResult) -> list[dict]:
             "Postcode": result.normalised[i],
             "Precision": result.precision[i].value,
             "Nearest clinic": clinics[c].name,
-            "Miles": round(metres * miles_per_metre, 2),
+            "Miles": round(metres / METRES_PER_MILE, 2),
             "Km": round(metres / 1000, 2),
             "Phone": contact.phone_dial,
             "Email": contact.email,
@@ -217,7 +243,8 @@ def to_csv_bytes(rows: Iterable[dict], columns: Sequence[str] = COLUMNS) -> byte
 
 def safe_cell(value: str) -> str:
     """``value`` with a leading apostrophe if a spreadsheet would run it as a formula."""
-    return "'" + value if value.lstrip(" ")[:1] in FORMULA_STARTS and value else value
+    # Leading spaces are looked past: some spreadsheets trim them before deciding.
+    return "'" + value if value.lstrip(" ")[:1] in FORMULA_STARTS else value
 
 
 def _cell(value) -> object:
