@@ -346,8 +346,10 @@ def build(path: Path | None = None, *, verbose: bool = False) -> Path:
     places = _read_places()
     by_town, unlocated = _locate_districts_by_town(districts, places)
     routing = _locate_routing_keys(places)
-    all_districts = {c: v[:2] for c, v in districts.items()} | {c: v[:2] for c, v in by_town.items()}
-    _describe_places(places, all_districts, routing)
+    # Name places after districts with homes in them (not London's E77 PO boxes).
+    near_districts = {c: v[:2] for c, v in districts.items()} | {
+        c: v[:2] for c, v in by_town.items() if district_region(reference.districts()[c].area) is not Region.GREAT_BRITAIN}
+    _describe_places(places, near_districts, routing)
     areas = dict(code_areas)
     for area in reference.areas():
         if area not in areas:

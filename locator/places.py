@@ -14,9 +14,6 @@ from locator.postcodes import EXAMPLES, PlaceName
 from locator.text import fold
 
 MAX_ALTERNATIVES = 5
-# An alternate-name match (Newbridge for "Droichead Nua") is worth mentioning
-# as another meaning only if it is a real town, not a hamlet sharing a nickname.
-_ALTERNATE_MENTION_POPULATION = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +89,8 @@ class PlaceIndex:
         if hits:
             place = self._places[hits[0]]
             primary = set(self._primary.get(query.folded, ()))
-            others = tuple(
-                self._places[i] for i in hits[1:]
-                if i in primary or self._places[i].population >= _ALTERNATE_MENTION_POPULATION
-            )[:MAX_ALTERNATIVES]
+            # Others are places whose own name it is: "London" need not list the City of London.
+            others = tuple(self._places[i] for i in hits[1:] if i in primary)[:MAX_ALTERNATIVES]
             return PlaceMatch(place, others, string.capwords(query.text))
         if query.folded in self._extra:
             return PlaceMatch(self._extra[query.folded], (), string.capwords(query.text))

@@ -228,19 +228,29 @@ class Locator:
         return dataclasses.replace(clinic, lat=location.lat, lon=location.lon)
 
     def _post_town_places(self) -> dict[str, Place]:
-        """UK post towns GeoNames lacks, placed at the centroid of their districts."""
-        members: dict[str, list[list[float]]] = {}
+        """Names GeoNames lacks: UK post towns (Jersey, Isle of Man) and Irish counties (Co. Kerry).
+
+        A post town stands at the centroid of its districts; a county at the
+        centroid of its routing keys' post towns.
+        """
+        members: dict[tuple[str, Region], list[list[float]]] = {}
         for code, district in reference.districts().items():
-            centroid = self._districts.get(code)
-            if centroid:
-                for town in district.post_towns:
-                    members.setdefault(town, []).append(centroid)
+            region = UKPostcode(area=district.area).region
+            point = self._districts.get(code)
+            if not point and region is not Region.GREAT_BRITAIN and code in self._districts_by_town:
+                point = [*self._districts_by_town[code][:2], 1]
+            for town in district.post_towns if point else ():
+                members.setdefault((town, region), []).append(point)
+        for code, key in reference.routing_keys().items():
+            point = [*self._routing[code][:2], 1]
+            for name in (key.county, f"County {key.county}", f"Co. {key.county}"):
+                members.setdefault((name, Region.IRELAND), []).append(point)
         towns = {}
-        for town, points in members.items():
+        for (town, region), points in members.items():
             weights = np.array([p[2] for p in points], dtype=float)
             lat = float(np.average([p[0] for p in points], weights=weights))
             lon = float(np.average([p[1] for p in points], weights=weights))
-            towns[town] = Place(town, lat, lon, Region.GREAT_BRITAIN, 0, "", "post town")
+            towns[town] = Place(town, lat, lon, region, 0, "", "post town")
         return fold_all(towns)
 
 
