@@ -1,5 +1,7 @@
 """The command line, run as a user would run it: a real process, real output."""
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -62,3 +64,19 @@ def test_no_query_is_a_usage_error():
     done = run()
     assert done.returncode == 2
     assert "QUERY" in done.stderr
+
+
+def test_csv_from_standard_input_answers_every_row_in_order_and_flags_bad_ones():
+    done = run("--csv", "-", stdin='Postcode,Name\nSL6 8DG,Ann\n=HYPERLINK("x"),Bob\nBT1 1AA,Cat\n')
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [r["Query"] for r in rows] == ["SL6 8DG", "'=HYPERLINK(\"x\")", "BT1 1AA"]
+    assert [r["Nearest clinic"] for r in rows] == ["Maidenhead", "", "Dublin"]
+    assert rows[1]["Error"] and not rows[0]["Error"]
+    assert rows[2]["Phone"] == "'+353 1 293 7839"
+    assert done.returncode == 1
+
+
+def test_a_missing_csv_file_is_a_clear_error_not_a_traceback(tmp_path):
+    done = run("--csv", str(tmp_path / "nope.csv"))
+    assert done.returncode == 1
+    assert "nope.csv" in done.stderr and "Traceback" not in done.stderr
