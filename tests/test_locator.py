@@ -217,3 +217,23 @@ def test_bulk_counts_answers_per_clinic_and_errors_per_kind(locator):
     per_clinic, per_error = locator.lookup_many(["SL6 8DG", "SL6 8DH", "BT1 1AA", "90210", ""]).counts()
     assert per_clinic["Maidenhead"] == 2 and per_clinic["Dublin"] == 1
     assert sum(per_error.values()) == 2
+
+
+@pytest.mark.parametrize("typed, region", [
+    ("Jersey", Region.JERSEY), ("Guernsey", Region.GUERNSEY), ("Isle of Man", Region.ISLE_OF_MAN),
+])
+def test_an_island_named_as_a_whole_goes_to_an_english_clinic(locator, typed, region):
+    answer = locator.lookup(typed)
+    assert answer.location.region is region
+    assert answer.clinic.id != "dublin"
+
+
+@pytest.mark.parametrize("typed", ["County Kerry", "Co. Cork", "co donegal"])
+def test_an_irish_county_goes_to_dublin(locator, typed):
+    answer = locator.lookup(typed)
+    assert answer.location.region is Region.IRELAND
+    assert answer.clinic.id == "dublin"
+
+
+def test_london_is_not_called_ambiguous_because_of_the_city_of_london(locator):
+    assert locator.lookup("London").location.note is None
