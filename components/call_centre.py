@@ -1,85 +1,174 @@
 """The call-centre desk: one caller's answer to read out, or a whole list at once.
 
-Staff work from the keyboard: the caller's field submits with Enter, the
-list with Ctrl+Enter, and every control is reachable with Tab.
+Staff work from the keyboard: Tab reaches every control, Enter answers the
+caller's field, Ctrl+Enter (Cmd+Enter on a Mac) runs the pasted list, and
+Enter on a focused button presses it.
+
+A list's answer is kept in the session, so answering a caller in between
+does not lose it or run it again; a new paste or a new file replaces it.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from dataclasses import dataclass
+
 import streamlit as st
 
+from components.copy_button import copy_button
 from components.readout import readout_sentence
 from locator import bulk
 from locator.errors import LocatorError
 
 FIELD_LABEL = "Postcode or town"
 LIST_LABEL = "Postcodes, one per line"
+UPLOAD_LABEL = "Or upload a CSV file"
+FIND_ONE = "Find nearest clinic"
+FIND_LIST = "Find nearest clinics"
+COPY_LABEL = "Copy sentence"
+DOWNLOAD_LABEL = "Download results (CSV)"
+DOWNLOAD_NAME = "nearest-clinics.csv"
+LIMITS = (f"A list may hold up to {bulk.MAX_ROWS:,} postcodes or towns, one per line; a CSV file may be up to "
+          f"{bulk.MAX_UPLOAD_MB} MB. In a file, the column headed Postcode, Eircode or Location is used, "
+          f"else the first column. Blank lines are skipped.")
+
+# Lists are looked up this many rows at a time, so that the progress bar moves.
 CHUNK = 5_000
+_STATE = "cc_bulk_result"
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+@dataclass(frozen=True)
+class ListResult:
+    """One list's answer, as shown and downloaded."""
+
+    source: tuple  # ("paste",) or ("upload", file_id): what produced it
+    rows: list[dict]
+    per_clinic: dict[str, int]
+    per_error: dict[str, int]
+    csv: bytes
+
+
+@dataclass(frozen=True)
+class ListRefused:
+    """A list that was not looked up at all (too long, not a CSV), and why."""
+
+    source: tuple
+    message: str
 
 
 def show_call_centre(locator) -> None:
-    """Draw the desk: the one-caller form, then the bulk list form and upload."""
-    st.header("Call centre")
+    """Draw the desk: the one-caller form, then the list form, upload and results."""
+    # No heading anchors and no help icons: each is one more Tab stop between staff and the field.
+    st.header("Call centre", anchor=False)
     _one_caller(locator)
     st.divider()
-    _bulk(locator)
+    _lists(locator)
+
+
+# ------------------------------------------------------------------------ one caller
 
 
 def _one_caller(locator) -> None:
-    st.subheader("One caller")
+    st.subheader("One caller", anchor=False)
     with st.form("cc_caller", border=False):
         query = st.text_input(FIELD_LABEL, key="cc_query", placeholder="e.g. SL6 8DG, D18 X5K7 or Reading")
-        st.form_submit_button("Find nearest clinic")
+        st.form_submit_button(FIND_ONE)
     if not query or not query.strip():
         return
     try:
         answer = locator.lookup(query)
     except LocatorError as exc:
-        st.error(exc.message)
+        st.error(as_text(exc.message))
+        if exc.suggestions:
+            st.markdown("Did you mean " + ", ".join(f"**{as_text(s)}**" for s in exc.suggestions) + "?")
         return
+    sentence = readout_sentence(answer)
     st.markdown("**Read this out**")
-    st.code(readout_sentence(answer), language=None, wrap_lines=True)
+    st.code(sentence, language=None, wrap_lines=True)
+    copy_button(sentence, COPY_LABEL, key="cc_copy")
     if answer.location.note:
-        st.caption(answer.location.note)
+        st.caption(as_text(answer.location.note))
     st.dataframe(
         [{"Clinic": d.clinic.name, "Miles": round(d.miles, 1), "Km": round(d.km, 1),
-          "Takes this caller": "yes" if d.serves_you else "no"} for d in answer.distances],
+          "Takes this caller": "Yes" if d.serves_you else "No (another country)"} for d in answer.distances],
         hide_index=True,
+        column_config={"Miles": st.column_config.NumberColumn(format="%.1f"),
+                       "Km": st.column_config.NumberColumn(format="%.1f")},
     )
 
 
-def _bulk(locator) -> None:
-    st.subheader("A list of postcodes")
-    st.caption(f"One list may hold up to {bulk.MAX_ROWS:,} postcodes or towns; "
-               f"an uploaded CSV may be up to {bulk.MAX_UPLOAD_MB} MB.")
+# ------------------------------------------------------------------------ lists
+
+
+def _lists(locator) -> None:
+    st.subheader("A list of postcodes", anchor=False)
+    st.caption(LIMITS)
     with st.form("cc_list", border=False):
-        text = st.text_area(LIST_LABEL, key="cc_list_text", height=200)
-        pasted = st.form_submit_button("Find nearest clinics")
-    upload = st.file_uploader("Or upload a CSV", type=["csv", "txt"], key="cc_upload",
+        text = st.text_area(LIST_LABEL, key="cc_list_text", height=200,
+                            placeholder="SL6 8DG\nD18 X5K7\nReading")
+        pasted = st.form_submit_button(FIND_LIST)
+    upload = st.file_uploader(UPLOAD_LABEL, type=["csv", "txt"], key="cc_upload",
                               max_upload_size=bulk.MAX_UPLOAD_MB)
+    shown = st.session_state.get(_STATE)
+    if pasted:
+        shown = _run(locator, ("paste",), lambda: bulk.read_queries_text(text or ""))
+    elif upload is not None and (shown is None or shown.source != ("upload", upload.file_id)):
+        shown = _run(locator, ("upload", upload.file_id), lambda: bulk.read_queries_csv(upload.getvalue()))
+    elif upload is None and shown is not None and shown.source[0] == "upload":
+        shown = None  # the file was removed, and its answer with it
+    st.session_state[_STATE] = shown
+    if isinstance(shown, ListRefused):
+        st.error(as_text(shown.message))
+    elif isinstance(shown, ListResult):
+        _show_result(shown)
+
+
+def _run(locator, source: tuple, read) -> ListResult | ListRefused:
     try:
-        if pasted:
-            queries = bulk.read_queries_text(text or "")
-        elif upload is not None:
-            queries = bulk.read_queries_csv(upload.getvalue())
-        else:
-            return
+        queries = read()
     except LocatorError as exc:
-        st.error(exc.message)
-        return
-    rows = _lookup_in_chunks(locator, queries)
-    st.dataframe(rows, hide_index=True, column_order=bulk.COLUMNS)
-    st.download_button("Download results (CSV)", bulk.to_csv_bytes(rows), file_name="nearest-clinics.csv",
-                       mime="text/csv", on_click="ignore")
-
-
-def _lookup_in_chunks(locator, queries: list[str]) -> list[dict]:
+        return ListRefused(source, exc.message)
     bar = st.progress(0.0, text=f"Looking up {len(queries):,} rows…") if len(queries) > CHUNK else None
     rows: list[dict] = []
+    per_clinic: Counter[str] = Counter()
+    per_error: Counter[str] = Counter()
     for start in range(0, len(queries), CHUNK):
-        rows += bulk.result_rows(locator.lookup_many(queries[start:start + CHUNK]))
+        result = locator.lookup_many(queries[start:start + CHUNK])
+        rows += bulk.result_rows(result)
+        clinics, errors = result.counts()
+        per_clinic.update(clinics)
+        per_error.update(errors)
         if bar:
-            bar.progress(min(1.0, (start + CHUNK) / len(queries)), text=f"Looked up {len(rows):,} of {len(queries):,}")
+            bar.progress(len(rows) / len(queries), text=f"Looked up {len(rows):,} of {len(queries):,} rows…")
     if bar:
         bar.empty()
-    return rows
+    return ListResult(source, rows, dict(per_clinic), dict(per_error), bulk.to_csv_bytes(rows))
+
+
+def _show_result(result: ListResult) -> None:
+    failed = sum(result.per_error.values())
+    total = len(result.rows)
+    if not total:
+        st.info("The list is empty: paste postcodes or towns, one per line.")
+        return
+    st.markdown(f"**{total:,} rows**: {total - failed:,} found, {failed:,} could not be located.")
+    columns = st.columns(len(result.per_clinic) + 1)
+    for column, (clinic, n) in zip(columns, result.per_clinic.items()):
+        column.metric(clinic, f"{n:,}")
+    columns[-1].metric("Not located", f"{failed:,}")
+    if result.per_error:
+        st.dataframe([{"Problem": kind, "Rows": n} for kind, n in sorted(result.per_error.items(),
+                                                                          key=lambda kv: -kv[1])],
+                     hide_index=True, width="content")
+    st.download_button(DOWNLOAD_LABEL, result.csv, file_name=DOWNLOAD_NAME, mime="text/csv", on_click="ignore",
+                       type="primary")
+    st.dataframe(result.rows, hide_index=True, column_order=bulk.COLUMNS,
+                 column_config={"Miles": st.column_config.NumberColumn(format="%.2f"),
+                                "Km": st.column_config.NumberColumn(format="%.2f")})
+
+
+def as_text(text: str) -> str:
+    """``text`` escaped so that Markdown shows it as typed (no links, images or colours from a query)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
