@@ -1,0 +1,1 @@
+"""Streamlit drawing code for the Clinic Locator: takes plain values, draws them."""
