@@ -1,0 +1,403 @@
+"""The clinic map lists only the app's own JS/CSS, shows every clinic's contact
+details, never runs a searched label as HTML or code, and fits the search.
+
+Independent of the core: the clinics are plain objects made from
+``data/clinics.toml`` here, with the coordinates the index gives their
+``locate_by`` (OS Code-Point Open for the three GB postcodes, GeoNames for
+Sandyford), rounded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import threading
+import tomllib
+import types
+from pathlib import Path
+
+import folium
+import folium.plugins
+import phonenumbers
+import pytest
+import streamlit_folium
+
+from components import clinic_map
+from components.clinic_map import FRAME_ASSET_BASE, build_map, check_local_links, listed_links, show_map
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+STATIC = REPO_ROOT / "static"
+VENDOR = STATIC / "vendor"
+CLINICS_TOML = REPO_ROOT / "data" / "clinics.toml"
+
+COORDINATES = {
+    "amersham": (51.66602, -0.61541),  # HP7 0HP
+    "maidenhead": (51.52339, -0.70442),  # SL6 8DG
+    "london": (51.51867, -0.14868),  # W1G 8AJ
+    "dublin": (53.2747, -6.2253),  # Sandyford
+}
+HOSTILE_LABEL = "<script>alert(1)</script>"
+# Everything that could break out of HTML or of the JS template literal folium
+# wraps popup and tooltip HTML in, and set a flag if it ran.
+NASTY_LABEL = (
+    '<img src=x onerror="window.__xss=1"></script><script>window.__xss=2</script>'
+    "${window.__xss=3}`;window.__xss=4;`\\u00 \\"
+)
+OSM_HOSTS = {"tile.openstreetmap.org", "www.openstreetmap.org"}
+
+
+def _clinics() -> list[types.SimpleNamespace]:
+    with CLINICS_TOML.open("rb") as f:
+        records = tomllib.load(f)["clinic"]
+    clinics = []
+    for r in records:
+        number = phonenumbers.parse(r["phone"], r["region"])
+        clinics.append(
+            types.SimpleNamespace(
+                id=r["id"],
+                name=r["name"],
+                address=tuple(r["address"]),
+                lat=COORDINATES[r["id"]][0],
+                lon=COORDINATES[r["id"]][1],
+                phone_display=r["phone"],
+                phone_tel="tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+                email=r["email"],
+            )
+        )
+    return clinics
+
+
+CLINICS = _clinics()
+
+
+def _search(label: str = "SW1A 1AA", clinic_id: str = "london", lat: float = 51.50101, lon: float = -0.14156):
+    return types.SimpleNamespace(lat=lat, lon=lon, label=label, clinic_id=clinic_id)
+
+
+def _page(clinics=CLINICS, searched=None) -> str:
+    return build_map(clinics, searched).get_root().render()
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """What show_map hands to st_folium's frontend: a list of the component calls' arguments."""
+    calls: list[dict] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: calls.append(kwargs) or {})
+    return calls
+
+
+def _is_local(url: str) -> bool:
+    return not re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", url, re.IGNORECASE)
+
+
+def _vendored_file(url: str) -> Path:
+    """The file under static/ that a FRAME_ASSET_BASE URL is served from."""
+    assert url.startswith(FRAME_ASSET_BASE + "/"), url
+    return STATIC / "vendor" / url.removeprefix(FRAME_ASSET_BASE + "/")
+
+
+# --- only the app's own files -----------------------------------------------------------
+
+
+def test_the_example_clinics_are_the_four_clinics():
+    assert [c.id for c in CLINICS] == ["amersham", "maidenhead", "london", "dublin"]
+    assert {c.phone_tel for c in CLINICS} == {"tel:+448007836106", "tel:+35312937839"}
+
+
+@pytest.mark.parametrize("searched", [None, _search()], ids=["no search", "search"])
+def test_the_map_lists_only_vendored_files(searched):
+    js, css = listed_links(build_map(CLINICS, searched))
+    assert js == [
+        f"{FRAME_ASSET_BASE}/leaflet-{clinic_map.LEAFLET_VERSION}/leaflet.js",
+        f"{FRAME_ASSET_BASE}/jquery-{clinic_map.JQUERY_VERSION}/jquery.min.js",
+    ]
+    assert css == [f"{FRAME_ASSET_BASE}/leaflet-{clinic_map.LEAFLET_VERSION}/leaflet.css"]
+    for url in js + css:
+        assert _vendored_file(url).is_file(), url
+
+
+@pytest.mark.parametrize("searched", [None, _search()], ids=["no search", "search"])
+def test_the_rendered_page_loads_scripts_and_styles_only_from_the_app(searched):
+    page = _page(searched=searched)
+    scripts = re.findall(r"<script\b[^>]*\bsrc=\"([^\"]*)\"", page)
+    styles = re.findall(r"<link\b[^>]*\bhref=\"([^\"]*)\"", page)
+    assert scripts and styles
+    assert all(_is_local(u) for u in scripts + styles), scripts + styles
+    assert "@import" not in page
+    # Every absolute URL left is OpenStreetMap's: the tile template and the attribution link.
+    hosts = set(re.findall(r"https?://([^/\"'\s]+)", page))
+    assert hosts <= OSM_HOSTS, hosts
+
+
+def test_st_folium_is_given_only_local_links_and_no_other_urls(sent):
+    show_map(CLINICS, _search(), key="the_map")
+    (args,) = sent
+    assert args["js_links"] == [
+        f"{FRAME_ASSET_BASE}/leaflet-{clinic_map.LEAFLET_VERSION}/leaflet.js",
+        f"{FRAME_ASSET_BASE}/jquery-{clinic_map.JQUERY_VERSION}/jquery.min.js",
+    ]
+    assert args["css_links"] == [f"{FRAME_ASSET_BASE}/leaflet-{clinic_map.LEAFLET_VERSION}/leaflet.css"]
+    # The frame also appends `header` to its <head> and runs `script`: nothing there may
+    # load anything either, and the only hosts named are OpenStreetMap's.
+    for part in ("header", "html", "script"):
+        text = args[part]
+        assert not re.search(r"<script\b[^>]*\bsrc=|<link\b|@import", text, re.IGNORECASE), part
+        assert set(re.findall(r"https?://([^/\"'\s]+)", text)) <= OSM_HOSTS, part
+    assert 'L.Icon.Default.imagePath = "../../app/static/vendor/leaflet-1.9.4/images/"' in args["script"]
+    for png in ("marker-icon.png", "marker-icon-2x.png", "marker-shadow.png"):
+        assert (VENDOR / f"leaflet-{clinic_map.LEAFLET_VERSION}" / "images" / png).is_file()
+
+
+def test_st_folium_sends_nothing_back_and_fills_the_width(sent):
+    show_map(CLINICS, None, key="the_map", height=420)
+    (args,) = sent
+    assert args["returned_objects"] == []
+    assert args["default"] == {}
+    assert args["width"] is None  # use_container_width
+    assert args["height"] == 420
+
+
+def test_an_unchanged_map_is_sent_unchanged_so_the_frame_keeps_it(sent):
+    # st_folium's frame is keyed on a hash of the map's code: equal code, same frame,
+    # no rebuild. Equal arguments also let Streamlit treat the element as unchanged.
+    show_map(CLINICS, _search(), key="the_map")
+    show_map(CLINICS, _search(), key="the_map")
+    show_map(CLINICS, _search(label="SL6 8DG", clinic_id="maidenhead", lat=51.52339, lon=-0.70442), key="the_map")
+    first, second, other = ({k: v for k, v in call.items() if k != "on_change"} for call in sent)
+    assert first == second
+    assert other["key"] != first["key"]
+    assert other["script"] != first["script"]
+
+
+def test_the_same_arguments_render_the_same_page():
+    assert _page(searched=_search()) == _page(searched=_search())
+
+
+def test_folium_defaults_are_left_alone():
+    before = (list(folium.Map.default_js), list(folium.Map.default_css))
+    build_map(CLINICS, _search())
+    assert (folium.Map.default_js, folium.Map.default_css) == before
+
+
+def test_a_map_listing_a_cdn_file_is_refused():
+    m = build_map(CLINICS)
+    folium.plugins.Fullscreen().add_to(m)  # lists its script and stylesheet on a CDN
+    with pytest.raises(ValueError, match="not served by the app itself"):
+        check_local_links(m)
+
+
+def test_vendored_files_match_their_checksums():
+    lines = (VENDOR / "SHA256SUMS").read_text().splitlines()
+    listed = {}
+    for line in lines:
+        digest, name = line.split(maxsplit=1)
+        listed[name] = digest
+    for name, digest in listed.items():
+        assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
+    on_disk = {
+        p.relative_to(VENDOR).as_posix()
+        for p in VENDOR.rglob("*")
+        if p.is_file() and p.name not in {"SHA256SUMS", "README.md", "fetch.sh"}
+    }
+    assert on_disk == set(listed)
+    assert {"leaflet-1.9.4/LICENSE", "jquery-3.7.1/LICENSE.txt"} <= on_disk
+
+
+def test_static_serving_is_on_and_usage_stats_off():
+    with (REPO_ROOT / ".streamlit" / "config.toml").open("rb") as f:
+        config = tomllib.load(f)
+    assert config["server"]["enableStaticServing"] is True
+    assert config["browser"]["gatherUsageStats"] is False
+
+
+# --- what the map shows -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("searched", [None, _search()], ids=["no search", "search"])
+def test_every_clinic_has_a_marker_with_its_contact_popup(searched):
+    page = _page(searched=searched)
+    assert page.count("L.marker(") == 4
+    for c in CLINICS:
+        assert f"[{c.lat}, {c.lon}]" in page
+        popup = re.search(rf'<div class="clinic-popup" data-clinic-id="{c.id}">.*?</div>', page)
+        assert popup, c.id
+        body = popup.group(0)
+        assert f"<strong>{html.escape(c.name)}</strong>" in body
+        for line in c.address:
+            assert f"<br>{html.escape(line)}" in body
+        assert f'<a href="{c.phone_tel}">{html.escape(c.phone_display)}</a>' in body
+        assert f'<a href="mailto:{c.email}">{c.email}</a>' in body
+
+
+def test_the_searched_label_is_escaped():
+    page = _page(searched=_search(label=HOSTILE_LABEL))
+    assert HOSTILE_LABEL not in page
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # in the popup and the label
+
+
+def test_labels_cannot_break_out_of_folium_s_template_literals():
+    page = _page(searched=_search(label=NASTY_LABEL))
+    assert "${" not in page
+    assert "window.__xss" in page  # shown as text...
+    assert "<img" not in page and "</script><script>" not in page  # ...never as markup
+    assert "&#96;" in page and "&#36;" in page and "&#92;" in page
+
+
+def test_clinic_text_is_escaped_too():
+    odd = types.SimpleNamespace(**{**vars(CLINICS[0]), "name": "A & B <b>", "address": ("1 `High` St ${x}",)})
+    page = _page(clinics=[odd])
+    assert "A &amp; B &lt;b&gt;" in page
+    assert "1 &#96;High&#96; St &#36;{x}" in page
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_map_script_is_valid_javascript_whatever_the_label(sent, tmp_path):
+    # A syntax error would leave the map's frame blank without a message.
+    show_map(CLINICS, _search(label=NASTY_LABEL), key="the_map")
+    script = tmp_path / "map.js"
+    script.write_text(sent[0]["script"])
+    result = subprocess.run(["node", "--check", str(script)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_search_zooms_to_fit_the_searched_place_and_the_chosen_clinic():
+    searched = _search()
+    page = _page(searched=searched)
+    london = COORDINATES["london"]
+    south, north = sorted([searched.lat, london[0]])
+    west, east = sorted([searched.lon, london[1]])
+    fit = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", page, re.DOTALL)
+    assert fit and fit.group(1) == f"[[{south}, {west}], [{north}, {east}]]"
+    assert page.count(".fitBounds(") == 1
+    assert f"L.circleMarker(\n                [{searched.lat}, {searched.lon}]" in page
+    # The chosen clinic's name and the searched label are shown without a click.
+    assert re.search(r"London\s*</div>`,\s*\{\s*\"permanent\": true", page)
+    assert re.search(r"SW1A 1AA\s*</div>`,\s*\{\s*\"permanent\": true", page)
+
+
+def test_without_a_search_the_map_fits_all_the_clinics():
+    page = _page()
+    lats = [c.lat for c in CLINICS]
+    lons = [c.lon for c in CLINICS]
+    assert f".fitBounds(\n                [[{min(lats)}, {min(lons)}], [{max(lats)}, {max(lons)}]]" in page
+    assert "circleMarker" not in page
+    assert '"permanent": true' not in page
+
+
+def test_a_long_label_is_shortened_on_the_map_but_whole_in_its_popup():
+    label = "Flat 12, " + "Very Long Street Name " * 5 + "SW1A 1AA"
+    page = _page(searched=_search(label=label))
+    assert html.escape(label) in page
+    assert re.search(r"Flat 12, Very Long Street Name Very\u2026\s*</div>`", page)
+
+
+@pytest.mark.parametrize(
+    ("clinics", "searched", "message"),
+    [
+        ([], None, "at least one clinic"),
+        (CLINICS + CLINICS[:1], None, "unique"),
+        ([types.SimpleNamespace(**{**vars(CLINICS[0]), "lat": float("nan")})], None, "finite"),
+        (CLINICS, _search(clinic_id="leeds"), "not one of the clinics"),
+        (CLINICS, _search(lat=91.0), "finite"),
+        ([types.SimpleNamespace(**{**vars(CLINICS[0]), "phone_tel": "javascript:alert(1)"})], None, "tel:"),
+        ([types.SimpleNamespace(**{**vars(CLINICS[0]), "email": "x@y.com?cc=z@w.com"})], None, "email"),
+    ],
+)
+def test_bad_input_is_refused_with_a_reason(clinics, searched, message):
+    with pytest.raises(ValueError, match=message):
+        build_map(clinics, searched)
+
+
+def test_clinic_pin_adapts_the_core_types_without_importing_them():
+    clinic = types.SimpleNamespace(id="dublin", name="Dublin", address=["a", "b"], lat=53.2, lon=-6.2)
+    contact = types.SimpleNamespace(phone_dial="01 293 7839", phone_e164="+35312937839", email="e@x.ie")
+    pin = clinic_map.ClinicPin.from_core(clinic, contact)
+    assert pin == clinic_map.ClinicPin("dublin", "Dublin", ("a", "b"), 53.2, -6.2, "01 293 7839",
+                                       "tel:+35312937839", "e@x.ie")
+    build_map([pin], clinic_map.SearchPin(53.3, -6.3, "D18", "dublin"))
+
+
+# --- in a real browser ------------------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.browser
+def test_in_a_browser_the_map_works_from_the_app_s_own_files_alone(tmp_path):
+    """The map as st_folium's frame sees it, with every third-party request blocked.
+
+    The page sits at /component/streamlit_folium.st_folium/index.html, where
+    Streamlit puts st_folium's frame, and static/ at /app/static/, so the
+    relative links resolve as they do in the app. Tiles cannot load; markers
+    and popups must work regardless, with no page error in the frame.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, block_third_party, track
+
+    if not os.access(CHROMIUM, os.X_OK):
+        if os.environ.get("ALLOW_NO_BROWSER") == "1" and not os.environ.get("CI"):
+            pytest.skip(f"{CHROMIUM} not found")
+        pytest.fail(f"{CHROMIUM} not found: run `bin/setup --browser`", pytrace=False)
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "static").symlink_to(STATIC, target_is_directory=True)
+    frame_dir = tmp_path / "component" / "streamlit_folium.st_folium"
+    frame_dir.mkdir(parents=True)
+    (frame_dir / "index.html").write_text(_page(searched=_search(label=NASTY_LABEL, clinic_id="amersham",
+                                                                 lat=51.75, lon=-0.34)))
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), lambda *a, **kw: _QuietHandler(*a, directory=str(tmp_path), **kw)
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 900, "height": 600})
+            page = context.new_page()
+            log = track(page)
+            block_third_party(context, log)
+            page.set_default_timeout(10_000)
+            page.goto(f"{base}/component/streamlit_folium.st_folium/index.html", wait_until="load")
+            # The map script has run by now; a page error in it would leave the map blank.
+            assert log.errors == [], log.errors
+            page.wait_for_function("document.querySelectorAll('.leaflet-marker-icon').length === 4")
+            page.wait_for_function(
+                "[...document.querySelectorAll('.leaflet-marker-icon, .leaflet-marker-shadow')]"
+                ".every(img => img.complete && img.naturalWidth > 0)"
+            )
+            for c in CLINICS:
+                page.locator(f'.leaflet-marker-icon[alt="{c.name}"]').dispatch_event("click")
+                popup = page.locator(f'.leaflet-popup-content .clinic-popup[data-clinic-id="{c.id}"]')
+                popup.wait_for()
+                hrefs = popup.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+                assert hrefs == [c.phone_tel, f"mailto:{c.email}"]
+            page.locator("path.leaflet-interactive").dispatch_event("click")
+            page.locator(".searched-popup").wait_for()
+            assert "window.__xss=4" in page.locator(".searched-popup").inner_text()
+            assert page.evaluate("window.__xss") is None
+            assert page.locator(".leaflet-control-attribution").inner_text().strip().endswith(
+                "OpenStreetMap contributors")
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert log.errors == []
+    assert log.third_party() == []
+    assert any(u.startswith("https://tile.openstreetmap.org/") for u, _ in log.external_requests)
+    loaded = [u for u in log.requests if u.startswith(base)]
+    assert f"{base}/app/static/vendor/leaflet-1.9.4/leaflet.js" in loaded
+    assert f"{base}/app/static/vendor/jquery-3.7.1/jquery.min.js" in loaded
+    assert f"{base}/app/static/vendor/leaflet-1.9.4/images/marker-icon.png" in loaded
