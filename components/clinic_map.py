@@ -48,7 +48,7 @@ DEFAULT_HEIGHT = 450
 # A marker's pin stands 41 px above its point; the searched place's label
 # hangs below it, above the attribution line.
 _FIT_PADDING_TOP_LEFT = (40, 60)
-_FIT_PADDING_BOTTOM_RIGHT = (40, 50)
+_FIT_PADDING_BOTTOM_RIGHT = (40, 80)
 # The searched place's always-shown label is cut to this many characters
 # (its popup shows all of it).
 _LABEL_MAX_CHARS = 40
