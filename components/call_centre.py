@@ -70,6 +70,9 @@ def show_call_centre(locator) -> None:
 # ------------------------------------------------------------------------ one caller
 
 
+# Each half is a fragment: answering a caller reruns only its own half, so a
+# 50,000-row table below is not redrawn between calls.
+@st.fragment
 def _one_caller(locator) -> None:
     st.subheader("One caller", anchor=False)
     with st.form("cc_caller", border=False):
@@ -102,6 +105,7 @@ def _one_caller(locator) -> None:
 # ------------------------------------------------------------------------ lists
 
 
+@st.fragment
 def _lists(locator) -> None:
     st.subheader("A list of postcodes", anchor=False)
     st.caption(LIMITS)
