@@ -21,7 +21,8 @@ from components.readout import readout_sentence
 from locator import bulk
 from locator.errors import LocatorError
 
-FIELD_LABEL = "Postcode or town"
+# The main page's field, word for word: staff ask the caller the same question.
+FIELD_LABEL = "Your postcode or town"
 LIST_LABEL = "Postcodes, one per line"
 UPLOAD_LABEL = "Or upload a CSV file"
 FIND_ONE = "Find nearest clinic"
@@ -36,7 +37,15 @@ LIMITS = (f"A list may hold up to {bulk.MAX_ROWS:,} postcodes or towns, one per 
 # Lists are looked up this many rows at a time, so that the progress bar moves.
 CHUNK = 5_000
 _STATE = "cc_bulk_result"
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+# The marks that start Markdown syntax mid-line, a directive (:red[...]), maths ($...$) or an entity.
+_MARKDOWN = re.compile(r"[\\`*_{}\[\]()<>#+\-!|~$&]")
+# A number and "." at the very start would make a numbered list.
+_LIST_START = re.compile(r"^(\s*\d+)([.)])")
+# Streamlit turns bare links (http://..., www...., name@host) and :emoji: codes into links and
+# pictures after escapes are undone; an invisible word joiner inside each such mark stops it,
+# and leaves ordinary sentences ("postcode: ZZ is ...") untouched.
+_LINK_MARKS = re.compile(r"(?<=[:@])(?=[\w/])|(?i:(?<=www))(?=\.)")
+_WORD_JOINER = "\u2060"
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ class ListRefused:
 def show_call_centre(locator) -> None:
     """Draw the desk: the one-caller form, then the list form, upload and results."""
     # No heading anchors and no help icons: each is one more Tab stop between staff and the field.
-    st.header("Call centre", anchor=False)
+    st.title("Call centre", anchor=False)
     _one_caller(locator)
     st.divider()
     _lists(locator)
@@ -170,9 +179,11 @@ def _show_result(result: ListResult) -> None:
                        type="primary")
     st.dataframe(result.rows, hide_index=True, column_order=bulk.COLUMNS,
                  column_config={"Miles": st.column_config.NumberColumn(format="%.2f"),
-                                "Km": st.column_config.NumberColumn(format="%.2f")})
+                                "Km": st.column_config.NumberColumn(format="%.2f"),
+                                "Error": st.column_config.TextColumn(width="large")})
 
 
 def as_text(text: str) -> str:
-    """``text`` escaped so that Markdown shows it as typed (no links, images or colours from a query)."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    """``text`` for st.markdown/st.error, shown exactly as typed: no links, images, colours or maths."""
+    escaped = _MARKDOWN.sub(r"\\\g<0>", _LINK_MARKS.sub(_WORD_JOINER, text))
+    return _LIST_START.sub(r"\1\\\2", escaped)

@@ -1,0 +1,237 @@
+"""The Call centre desk in a real browser, driven the way staff drive it: by keyboard.
+
+Long lists go in as staff put them in, with a real paste: the list is put on
+the clipboard and Ctrl+V pressed in the text area. (Typing it, or Playwright's
+fill() or insert_text(), takes minutes for a few thousand lines.)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import numpy as np
+import pytest
+from playwright.sync_api import Page, expect
+
+from components.call_centre import COPY_LABEL, DOWNLOAD_LABEL, FIELD_LABEL, FIND_ONE, LIST_LABEL
+from locator.bulk import COLUMNS, MAX_ROWS
+from locator.errors import LocatorError
+
+from . import screenshot, wait_for_app
+
+DESK_PATH = "/call-centre"
+DUBLIN_FROM_NI = "The nearest clinic to BT1 1AA is our Dublin clinic at Suites 509-510, Q House, 76 Furze Road, " \
+                 "Sandyford, Dublin 18, about 92 miles away. You can call +353 1 293 7839 or email " \
+                 "enquiries@varicoseveins.ie."
+NAMED = ["SL6 8DG", "HP7 0HP", "W1G 8AJ", "L1 8JQ", "BT1 1AA", "D18 X5K7", "Reading", "Dun Laoghaire"]
+BAD = ["ZZ1 1ZZ", "=HYPERLINK(\"http://evil.example\",\"x\")", "not a place at all", "90210", "+44 20 7946 0000",
+       "SL6 8DG HP7 0HP", "@SUM(1+1)"]
+SAMPLE_SIZE = 3_000
+SEED = 20240705
+
+# Opened at its own address, a page makes Streamlit look for its server at
+# <page>/_stcore/health and /host-config before the app root: two 404s in the
+# console that are Streamlit's, not the app's (streamlit/streamlit#7074).
+_SUBPAGE_PROBE = re.compile(re.escape(DESK_PATH) + r"/_stcore/(health|host-config): Failed to load resource: "
+                            r"the server responded with a status of 404")
+
+# The element with keyboard focus, looking into shadow roots (the copy button lives in one).
+_FOCUSED = """() => {
+  let e = document.activeElement;
+  while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
+  return e ? [e.tagName, (e.getAttribute('aria-label') || e.textContent || '').trim()] : [null, ''];
+}"""
+
+
+@pytest.fixture(scope="module")
+def desk_url(app_url) -> str:
+    return app_url + DESK_PATH
+
+
+@pytest.fixture
+def clipboard(page: Page, app_url: str):
+    """Let the page use the clipboard, as a person's browser does; returns a writer."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
+
+    def put(text: str) -> None:
+        page.evaluate("text => navigator.clipboard.writeText(text)", text)
+
+    return put
+
+
+def open_desk(page: Page, desk_url: str) -> None:
+    page.goto(desk_url)
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Call centre")).to_be_visible()
+    page.log.errors[:] = [e for e in page.log.errors if not _SUBPAGE_PROBE.search(e)]
+
+
+def tab_to(page: Page, name: str, tag: str | None = None, limit: int = 40) -> int:
+    """Press Tab until the element named ``name`` has focus; returns how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        focused_tag, focused_name = page.evaluate(_FOCUSED)
+        if focused_name == name and (tag is None or focused_tag == tag):
+            return presses
+    raise AssertionError(f"{name!r} not reached in {limit} presses of Tab; focus is on {focused_tag} {focused_name!r}")
+
+
+def paste_list(page: Page, put_on_clipboard, lines: list[str]) -> None:
+    put_on_clipboard("\n".join(lines))
+    tab_to(page, LIST_LABEL, "TEXTAREA")
+    page.keyboard.press("Control+v")
+    expect(page.get_by_role("textbox", name=LIST_LABEL)).to_have_value("\n".join(lines), timeout=30_000)
+    page.keyboard.press("Control+Enter")
+    wait_for_app(page, timeout=60)
+
+
+def download_results(page: Page, tmp_path) -> list[dict]:
+    """Tab to the download button, press Enter, and read the file the browser saves."""
+    tab_to(page, DOWNLOAD_LABEL, "BUTTON")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name.endswith(".csv")
+    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+
+
+def shown_as(cell: str) -> str:
+    """A CSV cell as a spreadsheet shows it: a leading apostrophe only marks it as text."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def expected_row(locator, query: str) -> dict:
+    try:
+        answer = locator.lookup(query)
+    except LocatorError as exc:
+        return {"Query": query, "Postcode": "", "Precision": "", "Nearest clinic": "", "Miles": "", "Km": "",
+                "Phone": "", "Email": "", "Error": exc.message}
+    return {
+        "Query": query, "Postcode": answer.location.normalised, "Precision": answer.location.precision.value,
+        "Nearest clinic": answer.clinic.name, "Miles": round(answer.distance.miles, 2),
+        "Km": round(answer.distance.km, 2), "Phone": answer.contact.phone_dial, "Email": answer.contact.email,
+        "Error": "",
+    }
+
+
+def as_read(row: dict) -> dict:
+    read = {column: shown_as(row[column]) for column in COLUMNS}
+    for column in ("Miles", "Km"):
+        read[column] = float(read[column]) if read[column] else ""
+    return read
+
+
+def sample_postcodes(locator, n: int) -> list[str]:
+    keys = locator.index.unit_keys
+    picked = keys[np.random.default_rng(SEED).choice(len(keys), n, replace=False)]
+    return [f"{k[:-3]} {k[-3:]}" for k in (key.decode() for key in picked)]
+
+
+# ------------------------------------------------------------------ one caller
+
+
+def test_from_the_main_page_staff_reach_the_read_out_sentence_and_copy_it_without_a_mouse(page, app_url, clipboard):
+    page.goto(app_url)
+    wait_for_app(page)
+    tab_to(page, "support_agentCall centre", "A")  # the nav link's text includes its icon's name
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    assert page.url.endswith(DESK_PATH)
+
+    tab_to(page, FIELD_LABEL, "INPUT")
+    page.keyboard.type("BT1 1AA")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_text(DUBLIN_FROM_NI)).to_be_visible()
+
+    presses = tab_to(page, COPY_LABEL, "BUTTON")
+    assert presses <= 3  # past the Find button and the sentence itself, no further
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_have_text("Copied")
+    assert page.evaluate("() => navigator.clipboard.readText()") == DUBLIN_FROM_NI
+    screenshot(page, "call-centre-caller-keyboard", full_page=False)
+
+
+def test_the_desk_opens_directly_by_its_address(page, desk_url):
+    open_desk(page, desk_url)
+    expect(page.get_by_role("textbox", name=FIELD_LABEL)).to_be_visible()
+    expect(page.get_by_text(f"up to {MAX_ROWS:,} postcodes")).to_be_visible()
+
+
+def test_every_clinics_distance_shows_nearest_first(page, desk_url):
+    open_desk(page, desk_url)
+    tab_to(page, FIELD_LABEL, "INPUT")
+    page.keyboard.type("L1 8JQ")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_text("is our Amersham clinic at")).to_be_visible()
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid).to_be_visible()
+    grid.scroll_into_view_if_needed()
+    screenshot(page, "call-centre-caller-distances", full_page=False)
+
+
+def test_a_query_that_looks_like_markdown_is_shown_as_typed(page, desk_url):
+    open_desk(page, desk_url)
+    tab_to(page, FIELD_LABEL, "INPUT")
+    typed = "[call us](http://evil.example) **now** or mail a@evil.example"
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    alert = page.get_by_test_id("stAlert")
+    expect(alert).to_be_visible()
+    assert typed in alert.inner_text().replace("\u2060", "")  # word joiners keep links from forming
+    assert alert.locator("a, strong, img").count() == 0
+
+
+# ------------------------------------------------------------------ lists
+
+
+def test_a_pasted_list_with_bad_rows_is_run_with_ctrl_enter_and_every_downloaded_row_is_right(
+        page, desk_url, clipboard, locator, tmp_path):
+    queries = NAMED + BAD[:3] + sample_postcodes(locator, SAMPLE_SIZE) + BAD[3:]
+    open_desk(page, desk_url)
+    paste_list(page, clipboard, ["", *queries[:5], "", "   ", *queries[5:], ""])  # blank lines are skipped
+
+    expect(page.get_by_text(f"{len(queries):,} rows")).to_be_visible()
+    not_located = page.get_by_test_id("stMetric").filter(has_text="Not located")
+    expect(not_located).to_contain_text(str(len(BAD)))
+    expect(page.get_by_role("button", name=DOWNLOAD_LABEL)).to_be_visible()
+    expect(page.get_by_test_id("stDataFrame").last.locator("canvas").first).to_be_visible()
+    not_located.scroll_into_view_if_needed()
+    screenshot(page, "call-centre-list-pasted", full_page=False)
+
+    rows = download_results(page, tmp_path)
+    assert list(rows[0]) == list(COLUMNS)
+    assert len(rows) == len(queries)
+    for query, row in zip(queries, rows, strict=True):
+        assert as_read(row) == expected_row(locator, query), query
+    by_query = {shown_as(r["Query"]): r for r in rows}
+    assert by_query["BT1 1AA"]["Phone"] == "'+353 1 293 7839"  # text in a spreadsheet, not a formula
+    assert by_query["D18 X5K7"]["Phone"] == "01 293 7839"
+    for row in rows:
+        assert not any(cell[:1] in ("=", "+", "-", "@") for cell in row.values()), row
+
+
+def test_a_list_one_row_over_the_limit_gets_a_clear_message_not_a_hang(page, desk_url, clipboard):
+    open_desk(page, desk_url)
+    paste_list(page, clipboard, ["SL6 8DG"] * (MAX_ROWS + 1))
+    expect(page.get_by_test_id("stAlert")).to_contain_text(f"at most {MAX_ROWS:,}")
+    expect(page.get_by_role("button", name=DOWNLOAD_LABEL)).to_have_count(0)
+
+
+def test_an_uploaded_csv_is_chosen_with_the_keyboard_and_answered(page, desk_url, locator, tmp_path):
+    upload = tmp_path / "patients.csv"
+    upload.write_bytes("Name;Post code\r\nÁine;D18 X5K7\r\n\r\nBob;BT1 1AA\r\nCat;=1+1\r\n".encode("latin-1"))
+    open_desk(page, desk_url)
+    tab_to(page, "uploadUpload", "BUTTON")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files(upload)
+    wait_for_app(page)
+    expect(page.get_by_text("3 rows")).to_be_visible()
+    rows = download_results(page, tmp_path)
+    assert [as_read(r) for r in rows] == [expected_row(locator, q) for q in ["D18 X5K7", "BT1 1AA", "=1+1"]]
