@@ -53,6 +53,7 @@ HEADER_WORDS = ("postcode", "eircode")
 
 # OWASP's list of characters that make a spreadsheet run a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_SET = frozenset(FORMULA_STARTS)
 
 _NOT_HEADER_CHARS = re.compile(r"[\s_\-]+")
 _DELIMITERS = ",;\t|"
@@ -225,8 +226,7 @@ def to_csv(rows: Iterable[dict], columns: Sequence[str] = COLUMNS) -> str:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(c) for c in columns])
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+    writer.writerows([_cell(row.get(c)) for c in columns] for row in rows)
     return out.getvalue()
 
 
@@ -243,14 +243,16 @@ def to_csv_bytes(rows: Iterable[dict], columns: Sequence[str] = COLUMNS) -> byte
 
 def safe_cell(value: str) -> str:
     """``value`` with a leading apostrophe if a spreadsheet would run it as a formula."""
-    # Leading spaces are looked past: some spreadsheets trim them before deciding.
-    return "'" + value if value.lstrip(" ")[:1] in FORMULA_STARTS else value
+    first = value[:1]
+    if first == " ":  # some spreadsheets trim leading spaces before deciding
+        first = value.lstrip(" ")[:1]
+    return "'" + value if first in _FORMULA_SET else value
 
 
 def _cell(value) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, float) and not math.isfinite(value):
+    if type(value) is str:
+        return safe_cell(value)
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
     if isinstance(value, (int, float)):
         return value
