@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from components.call_centre import COPY_LABEL, DOWNLOAD_LABEL, FIELD_LABEL, FIND_ONE, LIST_LABEL
+from components.call_centre import CHUNK, COPY_LABEL, DOWNLOAD_LABEL, FIELD_LABEL, FIND_ONE, LIST_LABEL
 from locator.bulk import COLUMNS, MAX_ROWS
 from locator.errors import LocatorError
 
@@ -214,6 +214,23 @@ def test_a_pasted_list_with_bad_rows_is_run_with_ctrl_enter_and_every_downloaded
     assert by_query["D18 X5K7"]["Phone"] == "01 293 7839"
     for row in rows:
         assert not any(cell[:1] in ("=", "+", "-", "@") for cell in row.values()), row
+
+
+def test_a_long_list_shows_progress_while_it_is_looked_up(page, desk_url, clipboard, locator):
+    queries = sample_postcodes(locator, 4 * CHUNK)
+    open_desk(page, desk_url)
+    page.evaluate("""() => {
+      window.__progress = [];
+      new MutationObserver(() => {
+        const bar = document.querySelector('[data-testid="stProgress"]');
+        if (bar) window.__progress.push(bar.textContent);
+      }).observe(document.body, {childList: true, subtree: true, characterData: true});
+    }""")
+    paste_list(page, clipboard, queries)
+    expect(page.get_by_text(f"{len(queries):,} rows")).to_be_visible()
+    seen = page.evaluate("window.__progress")
+    assert any(f"of {len(queries):,} rows" in text for text in seen), seen
+    expect(page.get_by_test_id("stProgress")).to_have_count(0)  # gone once the table is there
 
 
 def test_a_list_one_row_over_the_limit_gets_a_clear_message_not_a_hang(page, desk_url, clipboard):
