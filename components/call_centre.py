@@ -94,7 +94,9 @@ def _one_caller(locator) -> None:
     except LocatorError as exc:
         st.error(as_text(exc.message))
         if exc.suggestions:
-            st.markdown("Did you mean " + ", ".join(f"**{as_text(s)}**" for s in exc.suggestions) + "?")
+            st.markdown("Did you mean:")
+            for i, suggestion in enumerate(exc.suggestions):
+                st.button(as_text(suggestion), key=f"cc_suggestion_{i}", on_click=_search_for, args=(suggestion,))
         return
     sentence = readout_sentence(answer)
     st.markdown("**Read this out**")
@@ -109,6 +111,11 @@ def _one_caller(locator) -> None:
         column_config={"Miles": st.column_config.NumberColumn(format="%.1f"),
                        "Km": st.column_config.NumberColumn(format="%.1f")},
     )
+
+
+def _search_for(text: str) -> None:
+    # A callback runs before the form is drawn again, so the field shows, and answers, the suggestion.
+    st.session_state["cc_query"] = text
 
 
 # ------------------------------------------------------------------------ lists

@@ -174,6 +174,20 @@ def test_every_clinics_distance_shows_nearest_first(page, desk_url):
     screenshot(page, "call-centre-caller-distances", full_page=False)
 
 
+def test_a_misspelt_town_is_put_right_from_the_keyboard(page, desk_url):
+    open_desk(page, desk_url)
+    tab_to(page, FIELD_LABEL, "INPUT")
+    page.keyboard.type("Readng")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_test_id("stAlert")).to_contain_text("Readng")
+    tab_to(page, "Reading", "BUTTON")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_text("The nearest clinic to Reading is our Maidenhead clinic")).to_be_visible()
+    expect(page.get_by_role("textbox", name=FIELD_LABEL)).to_have_value("Reading")
+
+
 def test_a_query_that_looks_like_markdown_is_shown_as_typed(page, desk_url):
     open_desk(page, desk_url)
     tab_to(page, FIELD_LABEL, "INPUT")
