@@ -37,6 +37,7 @@ LIMITS = (f"A list may hold up to {bulk.MAX_ROWS:,} postcodes or towns, one per 
 # Lists are looked up this many rows at a time, so that the progress bar moves.
 CHUNK = 5_000
 _STATE = "cc_bulk_result"
+_UPLOAD_SEEN = "cc_upload_seen"
 # The marks that start Markdown syntax mid-line, a directive (:red[...]), maths ($...$) or an entity.
 _MARKDOWN = re.compile(r"[\\`*_{}\[\]()<>#+\-!|~$&]")
 # A number and "." at the very start would make a numbered list.
@@ -52,7 +53,7 @@ _WORD_JOINER = "\u2060"
 class ListResult:
     """One list's answer, as shown and downloaded."""
 
-    source: tuple  # ("paste",) or ("upload", file_id): what produced it
+    source: str  # "paste" or "upload": what produced it
     rows: list[dict]
     per_clinic: dict[str, int]
     per_error: dict[str, int]
@@ -63,7 +64,7 @@ class ListResult:
 class ListRefused:
     """A list that was not looked up at all (too long, not a CSV), and why."""
 
-    source: tuple
+    source: str
     message: str
 
 
@@ -132,20 +133,24 @@ def _lists(locator) -> None:
     upload = st.file_uploader(UPLOAD_LABEL, type=["csv", "txt"], key="cc_upload",
                               max_upload_size=bulk.MAX_UPLOAD_MB)
     shown = st.session_state.get(_STATE)
+    # A file stays in the uploader after it is answered: only a file not seen before is run,
+    # so a paste answered since is not replaced by the same file on the next rerun.
+    new_file = upload is not None and upload.file_id != st.session_state.get(_UPLOAD_SEEN)
     if pasted:
-        shown = _run(locator, ("paste",), lambda: bulk.read_queries_text(text or ""))
-    elif upload is not None and (shown is None or shown.source != ("upload", upload.file_id)):
-        shown = _run(locator, ("upload", upload.file_id), lambda: bulk.read_queries_csv(upload.getvalue()))
-    elif upload is None and shown is not None and shown.source[0] == "upload":
+        shown = _run(locator, "paste", lambda: bulk.read_queries_text(text or ""))
+    elif new_file:
+        shown = _run(locator, "upload", lambda: bulk.read_queries_csv(upload.getvalue()))
+    elif upload is None and shown is not None and shown.source == "upload":
         shown = None  # the file was removed, and its answer with it
     st.session_state[_STATE] = shown
+    st.session_state[_UPLOAD_SEEN] = upload.file_id if upload is not None else None
     if isinstance(shown, ListRefused):
         st.error(as_text(shown.message))
     elif isinstance(shown, ListResult):
         _show_result(shown)
 
 
-def _run(locator, source: tuple, read) -> ListResult | ListRefused:
+def _run(locator, source: str, read) -> ListResult | ListRefused:
     try:
         queries = read()
     except LocatorError as exc:

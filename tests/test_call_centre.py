@@ -197,6 +197,24 @@ def test_a_workbook_uploaded_by_mistake_is_refused_with_a_hint(desk):
     assert "Save As" in desk.error[0].value
 
 
+def test_a_list_pasted_after_a_file_stays_on_screen_though_the_file_is_still_there(desk):
+    next(u for u in desk.file_uploader if u.label == UPLOAD_LABEL).upload("a.csv", b"Postcode\nSL6 8DG\n", "text/csv")
+    desk.run()
+    paste(desk, "BT1 1AA\n")
+    desk.run()
+    assert list(results_table(desk)["Query"]) == ["BT1 1AA"]
+
+
+def test_removing_the_file_removes_its_answer(desk):
+    upload = next(u for u in desk.file_uploader if u.label == UPLOAD_LABEL)
+    upload.upload("a.csv", b"Postcode\nSL6 8DG\n", "text/csv")
+    desk.run()
+    assert list(results_table(desk)["Query"]) == ["SL6 8DG"]
+    next(u for u in desk.file_uploader if u.label == UPLOAD_LABEL).clear()
+    desk.run()
+    assert not desk.download_button
+
+
 def test_answering_a_caller_keeps_the_list_on_screen(desk):
     paste(desk, "SL6 8DG\nBT1 1AA\n")
     ask(desk, "D18 X5K7")
