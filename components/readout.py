@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import math
-from typing import Protocol
+from typing import TYPE_CHECKING
 
-
-class _Distance(Protocol):
-    @property
-    def miles(self) -> float: ...
+if TYPE_CHECKING:
+    from locator.answer import Answer
 
 
 def about_miles(miles: float) -> str:
@@ -19,8 +17,12 @@ def about_miles(miles: float) -> str:
     return f"about {whole} mile" if whole == 1 else f"about {whole} miles"
 
 
-def readout_sentence(answer) -> str:
-    """"The nearest clinic to SL6 8DG is our Maidenhead clinic at ..., about 12 miles away. You can call ..."."""
+def readout_sentence(answer: Answer) -> str:
+    """The answer as one sentence to read out: clinic, address, distance, the number to dial and the email.
+
+    "The nearest clinic to BT1 1AA is our Dublin clinic at Suites 509-510, ...,
+    about 92 miles away. You can call +353 1 293 7839 or email enquiries@varicoseveins.ie."
+    """
     clinic = answer.clinic
     return (
         f"The nearest clinic to {answer.location.normalised} is our {clinic.name} clinic at "
