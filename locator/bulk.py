@@ -2,6 +2,7 @@
 
 Pure Python, no UI::
 
+    from pathlib import Path
     from locator import Locator
     from locator.bulk import read_queries_csv, result_rows, to_csv
 
