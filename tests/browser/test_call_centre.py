@@ -70,12 +70,14 @@ def open_desk(page: Page, desk_url: str) -> None:
 
 def tab_to(page: Page, name: str, tag: str | None = None, limit: int = 40) -> int:
     """Press Tab until the element named ``name`` has focus; returns how many presses it took."""
+    visited = []
     for presses in range(1, limit + 1):
         page.keyboard.press("Tab")
         focused_tag, focused_name = page.evaluate(_FOCUSED)
         if focused_name == name and (tag is None or focused_tag == tag):
             return presses
-    raise AssertionError(f"{name!r} not reached in {limit} presses of Tab; focus is on {focused_tag} {focused_name!r}")
+        visited.append(f"{focused_tag} {focused_name[:30]!r}")
+    raise AssertionError(f"{name!r} not reached in {limit} presses of Tab; focus went to: " + ", ".join(visited))
 
 
 def paste_list(page: Page, put_on_clipboard, lines: list[str]) -> None:
@@ -258,8 +260,12 @@ def test_an_uploaded_csv_is_chosen_with_the_keyboard_and_answered(page, desk_url
     upload = tmp_path / "patients.csv"
     upload.write_bytes("Name;Post code\r\nÁine;D18 X5K7\r\n\r\nBob;BT1 1AA\r\nCat;=1+1\r\n".encode("latin-1"))
     open_desk(page, desk_url)
-    tab_to(page, "uploadUpload", "BUTTON")
+    # The uploader's code loads after the first paint; until its file input is there, Enter opens nothing.
+    expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_be_attached()
+    # Playwright starts catching file choosers asynchronously when asked to wait for one;
+    # asking before the Tab presses gives that time to take effect before Enter.
     with page.expect_file_chooser() as chooser:
+        tab_to(page, "uploadUpload", "BUTTON")
         page.keyboard.press("Enter")
     chooser.value.set_files(upload)
     wait_for_app(page)
