@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from components.call_centre import CHUNK, COPY_LABEL, DOWNLOAD_LABEL, FIELD_LABEL, FIND_ONE, LIST_LABEL
+from components.call_centre import CHUNK, COPY_LABEL, DOWNLOAD_LABEL, FIELD_LABEL, LIST_LABEL
 from locator.bulk import COLUMNS, MAX_ROWS
 from locator.errors import LocatorError
 
