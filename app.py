@@ -1,0 +1,88 @@
+"""Clinic Locator: which vein clinic to go to, how far it is, and how to reach it.
+
+Page set-up and wiring only: ``locator`` answers, ``components`` draw.
+Run it with ``bin/app``. See docs/adr/0004-app-composition.md.
+"""
+
+import streamlit as st
+
+from components.answer_card import show_answer
+from components.clinic_list import show_clinic_list
+from components.clinic_map import ClinicPin, SearchPin, show_map
+from components.footer import show_footer
+from components.layout import apply_layout
+from components.resources import load_locator, lookup, treatment_sections
+from components.search import search_field, search_for
+from components.search_problem import show_problem
+from components.treatment import show_treatment
+from locator import Locator, LocatorError
+from locator.contacts import home_contact
+from locator.sources import sources
+
+
+def locator_or_stop() -> Locator:
+    try:
+        return load_locator()
+    except LocatorError as exc:
+        st.error(exc.message)
+        st.stop()
+
+
+def find_a_clinic() -> None:
+    locator = locator_or_stop()
+    pins = [ClinicPin.from_core(c, home_contact(c)) for c in locator.clinics]
+    st.title("Find your nearest clinic", anchor=False)
+    search_and_answer(locator, pins)
+    show_clinic_list(pins)
+    st.page_link(about_treatment_page, label="About treatment: what to expect at your visit", icon=":material/info:")
+
+
+@st.fragment
+def search_and_answer(locator: Locator, pins: list[ClinicPin]) -> None:
+    searched = None
+    # Stacked on phones in this order: the answer comes straight after the field.
+    # The answer is drawn before the map, so it reaches the browser first.
+    left, right = st.columns(2, gap="medium")
+    with left:
+        query = search_field()
+        if query:
+            try:
+                answer = lookup(locator, query)
+            except LocatorError as exc:
+                show_problem(exc.message, exc.suggestions, search_for)
+            else:
+                show_answer(answer, about_treatment_page, search_for)
+                location = answer.location
+                searched = SearchPin(location.lat, location.lon, location.normalised, answer.clinic.id)
+    with right:
+        show_map(pins, searched, key="clinic_map")
+
+
+def call_centre() -> None:
+    # Imported here so that this page's module loads only when the page is opened.
+    from components.call_centre import show_call_centre
+
+    show_call_centre(locator_or_stop())
+
+
+def about_treatment() -> None:
+    st.title("About treatment", anchor=False)
+    show_treatment(treatment_sections())
+
+
+# An emoji favicon is drawn locally; a Material icon one (the pages' own icons, if none
+# is set here) would be fetched from fonts.gstatic.com.
+st.set_page_config(page_title="Clinic Locator", page_icon="📍", layout="wide")
+apply_layout()
+about_treatment_page = st.Page(about_treatment, title="About treatment", icon=":material/medical_information:",
+                               url_path="about-treatment")
+page = st.navigation(
+    [
+        st.Page(find_a_clinic, title="Find a clinic", icon=":material/location_on:", url_path="", default=True),
+        st.Page(call_centre, title="Call centre", icon=":material/support_agent:", url_path="call-centre"),
+        about_treatment_page,
+    ],
+    position="top",
+)
+page.run()
+show_footer(sources())

@@ -1,0 +1,32 @@
+"""All four clinics with their contact details, shown before and after a search."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import streamlit as st
+
+from components.clinic_map import MapClinic
+from components.text import md
+
+HEADING = "Our clinics"
+NUMBERS_NOTE = ("Numbers are written as dialled within each clinic's own country. "
+                "Search above for the number to dial from where you are.")
+
+
+def show_clinic_list(clinics: Sequence[MapClinic]) -> None:
+    """Each clinic's name, address, phone (a ``tel:`` link) and email (a ``mailto:`` link).
+
+    Side by side on wide screens, one under another on phones. Phone and
+    email are buttons, as in the answer card: large enough to tap, and the
+    answer card's button code is then already loaded when a search comes back.
+    """
+    st.subheader(HEADING, anchor=False)
+    st.caption(NUMBERS_NOTE)
+    with st.container(key="clinic-list"):
+        for column, clinic in zip(st.columns(len(clinics)), clinics):
+            with column, st.container(border=True):
+                address = "  \n".join(md(line) for line in clinic.address)
+                st.markdown(f"**{md(clinic.name)}**  \n{address}")
+                st.link_button(md(clinic.phone_display), clinic.phone_tel, icon=":material/call:", width="stretch")
+                st.link_button(md(clinic.email), f"mailto:{clinic.email}", icon=":material/mail:", width="stretch")

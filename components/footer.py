@@ -1,0 +1,28 @@
+"""Credits for the data behind every answer, as the licences ask."""
+
+from __future__ import annotations
+
+from typing import Protocol, Sequence
+
+import streamlit as st
+
+from components.text import md
+
+
+class Credit(Protocol):
+    """One dataset (``locator.sources.Source`` fits)."""
+
+    @property
+    def attribution(self) -> str: ...
+
+    @property
+    def licence_url(self) -> str: ...
+
+
+def show_footer(credits: Sequence[Credit]) -> None:
+    """A divider, then each dataset's attribution line, linked to its licence when it has one."""
+    st.divider()
+    with st.container(key="credits"):
+        for credit in credits:
+            line = md(credit.attribution)
+            st.caption(f"{line} [Licence]({credit.licence_url})" if credit.licence_url else line)

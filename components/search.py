@@ -1,0 +1,35 @@
+"""The one search field, kept in the address bar so an answer can be shared."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+#: The widget key, and so also the query parameter: ``?postcode=SL6%208DG``.
+KEY = "postcode"
+LABEL = "Your postcode or town"
+PLACEHOLDER = "e.g. SL6 8DG, D18 X5K7 or Reading"
+HINT = "Press Enter to search."
+
+
+def search_field() -> str:
+    """Draw the field; return what is searched for ('' before any search).
+
+    ``bind="query-params"`` works both ways: ``?postcode=...`` fills the
+    field on arrival, and every search rewrites the URL, so the page can be
+    bookmarked or shared with its answer.
+    """
+    query = st.text_input(
+        LABEL,
+        key=KEY,
+        bind="query-params",
+        placeholder=PLACEHOLDER,
+        # Browsers offer the person's saved postcode; a town name types just as well.
+        autocomplete="postal-code",
+    )
+    st.caption(HINT)
+    return query
+
+
+def search_for(text: str) -> None:
+    """Callback for "did you mean" buttons: search for ``text`` as if it had been typed."""
+    st.session_state[KEY] = text
