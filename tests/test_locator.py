@@ -237,3 +237,17 @@ def test_an_irish_county_goes_to_dublin(locator, typed):
 
 def test_london_is_not_called_ambiguous_because_of_the_city_of_london(locator):
     assert locator.lookup("London").location.note is None
+
+
+def test_grid_references_convert_exactly_as_pyprojs_own_choice_does():
+    import numpy as np
+    from pyproj import Transformer
+
+    from locator.index import bng_to_wgs84
+
+    reference = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+    eastings = np.linspace(100_000, 650_000, 500)
+    northings = np.linspace(10_000, 1_200_000, 500)
+    lon, lat = reference.transform(eastings, northings)
+    ours = bng_to_wgs84(eastings, northings)
+    assert np.array_equal(ours[0], lat) and np.array_equal(ours[1], lon)
