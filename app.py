@@ -4,6 +4,8 @@ Page set-up and wiring only: ``locator`` answers, ``components`` draw.
 Run it with ``bin/app``. See docs/adr/0004-app-composition.md.
 """
 
+import time
+
 import streamlit as st
 
 from components.answer_card import show_answer
@@ -11,13 +13,17 @@ from components.clinic_list import show_clinic_list
 from components.clinic_map import ClinicPin, SearchPin, show_map
 from components.footer import show_footer
 from components.layout import apply_layout
-from components.resources import load_locator, lookup, treatment_sections
-from components.search import search_field, search_for
+from components.resources import load_locator, treatment_sections
+from components.search import search_field, search_for, search_hint
 from components.search_problem import show_problem
 from components.treatment import show_treatment
 from locator import Locator, LocatorError
 from locator.contacts import home_contact
 from locator.sources import sources
+
+
+# How long the answer has to itself before the map follows it (measured: bench/bench_browser.py).
+ANSWER_FIRST_S = 0.05
 
 
 def locator_or_stop() -> Locator:
@@ -32,6 +38,7 @@ def find_a_clinic() -> None:
     locator = locator_or_stop()
     pins = [ClinicPin.from_core(c, home_contact(c)) for c in locator.clinics]
     st.title("Find your nearest clinic", anchor=False)
+    search_hint()
     search_and_answer(locator, pins)
     show_clinic_list(pins)
     st.page_link(about_treatment_page, label="About treatment: what to expect at your visit", icon=":material/info:")
@@ -39,15 +46,15 @@ def find_a_clinic() -> None:
 
 @st.fragment
 def search_and_answer(locator: Locator, pins: list[ClinicPin]) -> None:
+    """The part of the page a search changes: a search reruns only this (see ADR 4)."""
     searched = None
     # Stacked on phones in this order: the answer comes straight after the field.
-    # The answer is drawn before the map, so it reaches the browser first.
     left, right = st.columns(2, gap="medium")
     with left:
         query = search_field()
         if query:
             try:
-                answer = lookup(locator, query)
+                answer = locator.lookup(query)
             except LocatorError as exc:
                 show_problem(exc.message, exc.suggestions, search_for)
             else:
@@ -55,6 +62,10 @@ def search_and_answer(locator: Locator, pins: list[ClinicPin]) -> None:
                 location = answer.location
                 searched = SearchPin(location.lat, location.lon, location.normalised, answer.clinic.id)
     with right:
+        if query:
+            # The browser draws what has arrived only when messages pause; the map's message,
+            # ~15 ms behind the answer, would hold the answer back until the map is rebuilt.
+            time.sleep(ANSWER_FIRST_S)
         show_map(pins, searched, key="clinic_map")
 
 

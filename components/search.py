@@ -8,7 +8,7 @@ import streamlit as st
 KEY = "postcode"
 LABEL = "Your postcode or town"
 PLACEHOLDER = "e.g. SL6 8DG, D18 X5K7 or Reading"
-HINT = "Press Enter to search."
+HINT = "Type your postcode or town, then press Enter."
 
 
 def search_field() -> str:
@@ -26,8 +26,12 @@ def search_field() -> str:
         # Browsers offer the person's saved postcode; a town name types just as well.
         autocomplete="postal-code",
     )
-    st.caption(HINT)
     return query
+
+
+def search_hint() -> None:
+    """The one line of instructions, drawn above the field (outside the part that reruns on a search)."""
+    st.caption(HINT)
 
 
 def search_for(text: str) -> None:
