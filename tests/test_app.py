@@ -1,0 +1,354 @@
+"""The Find a clinic page, run as a script by Streamlit's AppTest: what a person sees
+on arrival, after a search, after a bad search and when opening a shared link.
+
+The real core, index and clinics; no browser (tests/browser/test_find_clinic.py
+drives Chromium).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+FREEPHONE = "0800 783 6106"
+FREEPHONE_TEL = "tel:+448007836106"
+DUBLIN_FROM_NI = "+353 1 293 7839"
+DUBLIN_IN_IRELAND = "01 293 7839"
+DUBLIN_TEL = "tel:+35312937839"
+ENGLISH_EMAIL = "enquiries@britishveininstitute.com"
+DUBLIN_EMAIL = "enquiries@varicoseveins.ie"
+SCRIPT_TAG = "<script>alert(1)</script>"
+IMG_ONERROR = "<img src=x onerror=alert(1)>"
+
+
+# ------------------------------------------------------------------------ helpers
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return AppTest.from_file(str(APP), default_timeout=60)
+
+
+def search(at: AppTest, text: str) -> AppTest:
+    """Type ``text`` in the field and press Enter (a rerun with the new value)."""
+    if not at._tree.children:  # the field exists only after a first run
+        at.run()
+    return at.text_input(key="postcode").input(text).run()
+
+
+def open_link(at: AppTest, **query) -> AppTest:
+    """Open the page at ``/?key=value``, as from a bookmark or a shared link."""
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown the app escaped: the backslashes go."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def block(at: AppTest, key: str):
+    """The container drawn with ``key`` (e.g. the answer card), or None."""
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "key", None) == key and child.type == "flex_container":
+                return child
+            found = walk(child)
+            if found is not None:
+                return found
+        return None
+
+    return walk(at._tree)
+
+
+def card(at: AppTest):
+    found = block(at, "answer-card")
+    assert found is not None, "no answer card on the page"
+    return found
+
+
+def links(node) -> dict[str, str]:
+    """Each link button under ``node`` as label (as seen) -> URL."""
+    return {shown(b.proto.label): b.proto.url for b in node.get("link_button")}
+
+
+def card_text(at: AppTest) -> str:
+    """Everything the answer card says, in order, as a person reads it."""
+    parts = []
+
+    def walk(node):
+        for child in node.children.values():
+            if child.type in ("link_button", "button"):
+                parts.append(shown(child.proto.label))
+            elif child.type in ("subheader", "text", "markdown", "caption", "page_link"):
+                parts.append(shown(child.value))
+            if getattr(child, "children", None):
+                walk(child)
+
+    walk(card(at))
+    return "\n".join(parts)
+
+
+def the_map(at: AppTest) -> dict:
+    """The arguments the page gave st_folium: the Leaflet script, its JS/CSS links."""
+    maps = [e for e in at.get("component_instance") if "st_folium" in e.proto.component_name]
+    assert len(maps) == 1, f"expected one map, found {len(maps)}"
+    return json.loads(maps[0].proto.json_args)
+
+
+def no_traceback(at: AppTest) -> None:
+    assert not at.exception, at.exception[0].value if at.exception else ""
+
+
+# ------------------------------------------------------------------------ arrival
+
+
+def test_arrival_shows_no_answer_before_anything_is_searched(app):
+    app.run()
+    no_traceback(app)
+    assert block(app, "answer-card") is None
+    assert block(app, "search-problem") is None
+    assert not any(h.value.startswith("Nearest clinic") for h in app.subheader)
+
+
+def test_the_one_field_is_labelled_postcode_and_shows_an_example(app):
+    app.run()
+    assert len(app.text_input) == 1
+    field = app.text_input[0]
+    assert "postcode" in field.label.lower()
+    assert "SL6 8DG" in field.placeholder
+
+
+def test_arrival_lists_the_four_clinics_with_tap_to_call_and_email_links(app):
+    app.run()
+    clinic_list = block(app, "clinic-list")
+    text = "\n".join(shown(m.value) for m in clinic_list.get("markdown"))
+    for name, line in [("Amersham", "24-28 The Broadway"), ("Maidenhead", "The Bridge Clinic"),
+                       ("London", "62 Wimpole Street"), ("Dublin", "Q House, 76 Furze Road")]:
+        assert name in text and line in text
+    urls = [b.proto.url for b in clinic_list.get("link_button")]
+    assert urls.count(FREEPHONE_TEL) == 3 and urls.count(DUBLIN_TEL) == 1
+    assert urls.count(f"mailto:{ENGLISH_EMAIL}") == 3 and urls.count(f"mailto:{DUBLIN_EMAIL}") == 1
+
+
+def test_arrival_map_shows_the_four_clinics_from_the_app_s_own_files(app):
+    app.run()
+    args = the_map(app)
+    assert args["script"].count("L.marker(") == 4
+    for name in ("Amersham", "Maidenhead", "London", "Dublin"):
+        assert name in args["script"]
+    assert "L.circleMarker(" not in args["script"]  # no searched place yet
+    assert args["js_links"] and args["css_links"]
+    for url in args["js_links"] + args["css_links"]:
+        assert url.startswith("../../app/static/vendor/"), url
+    assert args["returned_objects"] == []
+
+
+def test_the_data_sources_are_credited(app):
+    app.run()
+    credits = " ".join(shown(c.value) for c in block(app, "credits").get("caption"))
+    for source in ("OS data", "GeoNames", "OpenStreetMap"):
+        assert source in credits
+
+
+# ------------------------------------------------------------------------ the answer
+
+
+def test_great_britain_caller_is_sent_to_the_nearest_english_clinic_with_the_freephone_number(app):
+    search(app, "SL6 8DG")
+    no_traceback(app)
+    assert app.subheader[0].value == "Nearest clinic: Maidenhead"
+    answer_links = links(card(app))
+    assert answer_links[FREEPHONE] == FREEPHONE_TEL
+    assert answer_links[ENGLISH_EMAIL] == f"mailto:{ENGLISH_EMAIL}"
+
+
+def test_northern_ireland_caller_sees_dublin_number_in_international_form(app):
+    search(app, "BT1 1AA")
+    assert app.subheader[0].value == "Nearest clinic: Dublin"
+    answer_links = links(card(app))
+    assert answer_links[DUBLIN_FROM_NI] == DUBLIN_TEL
+    assert DUBLIN_IN_IRELAND not in answer_links
+    assert answer_links[DUBLIN_EMAIL] == f"mailto:{DUBLIN_EMAIL}"
+
+
+def test_ireland_caller_sees_dublin_number_as_dialled_at_home(app):
+    search(app, "D18 X5K7")
+    assert app.subheader[0].value == "Nearest clinic: Dublin"
+    assert links(card(app))[DUBLIN_IN_IRELAND] == DUBLIN_TEL
+
+
+@pytest.mark.parametrize("postcode, clinic", [("HP7 0HP", "Amersham"), ("SL6 8DG", "Maidenhead"),
+                                              ("W1G 8AJ", "London")])
+def test_each_english_clinic_s_own_postcode_finds_that_clinic_next_door(app, postcode, clinic):
+    search(app, postcode)
+    assert app.subheader[0].value == f"Nearest clinic: {clinic}"
+    assert "Less than 0.1 miles (0.2 km) away in a straight line." in card_text(app)
+
+
+def test_liverpool_goes_to_an_english_clinic_though_dublin_is_nearer_in_a_straight_line(app):
+    search(app, "L1 8JQ")
+    assert app.subheader[0].value == "Nearest clinic: Amersham"
+    assert links(card(app))[FREEPHONE] == FREEPHONE_TEL
+    table = shown(card(app).get("markdown")[-1].value).splitlines()[2:]
+    assert table[0].startswith("| Dublin (does not take patients from Great Britain) | 134 miles")
+    assert table[1].startswith("| **Amersham** (your clinic) | 156 miles")
+    assert [re.match(r"\| \W*(\w+)", row)[1] for row in table] == ["Dublin", "Amersham", "Maidenhead", "London"]
+
+
+def test_the_answer_card_reads_in_order_heading_search_distance_phone_email_address_directions(app):
+    search(app, "L1 8JQ")
+    text = card_text(app)
+    expected_order = [
+        "Nearest clinic: Amersham",
+        "Your search: L1 8JQ",
+        "About 156 miles (252 km) away in a straight line.",
+        FREEPHONE,
+        ENGLISH_EMAIL,
+        "24-28 The Broadway",
+        "Directions",
+        "What to expect at your visit",
+        "Distance in a straight line",
+    ]
+    positions = [text.index(part) for part in expected_order]
+    assert positions == sorted(positions), text
+    assert text.startswith("Nearest clinic: Amersham")
+
+
+def test_directions_open_google_maps_with_the_clinic_as_destination(app):
+    search(app, "SL6 8DG")
+    url = links(card(app))["Directions"]
+    assert url.startswith("https://www.google.com/maps/dir/?api=1&destination=")
+    assert "Maidenhead" in url and "SL6%208DG" in url
+
+
+def test_the_answer_links_to_what_to_expect_at_your_visit(app):
+    search(app, "SL6 8DG")
+    page_links = card(app).get("page_link")
+    assert [p.value for p in page_links] == ["What to expect at your visit"]
+    assert page_links[0].proto.page == "about-treatment"
+
+
+def test_the_searched_postcode_is_shown_in_its_normal_form(app):
+    search(app, "  sl68dg ")
+    assert "Your search: SL6 8DG" in card_text(app)
+
+
+def test_a_full_postcode_needs_no_word_on_precision(app):
+    search(app, "SL6 8DG")
+    assert "Located by" not in card_text(app)
+
+
+def test_a_search_located_less_precisely_than_a_postcode_says_so_with_the_core_s_note(app):
+    search(app, "BT1 1AA")
+    text = card_text(app)
+    assert "Located by postcode district, not the full postcode." in text
+    assert "Northern Ireland postcodes are located approximately, at Belfast" in text
+
+
+def test_an_ambiguous_search_offers_the_other_meaning_as_a_button(app):
+    search(app, "W12")
+    assert app.subheader[0].value == "Nearest clinic: London"
+    assert 'type "Eircode W12"' in card_text(app)
+    card(app).get("button")[0].click().run()
+    assert app.text_input(key="postcode").value == "Eircode W12"
+    assert app.subheader[0].value == "Nearest clinic: Dublin"
+
+
+def test_after_a_search_the_map_shows_the_searched_place_and_fits_it_with_the_chosen_clinic(app):
+    search(app, "L1 8JQ")
+    script = the_map(app)["script"]
+    assert script.count("L.marker(") == 4
+    assert "L.circleMarker(" in script and "L1 8JQ" in script
+    assert "fitBounds(" in script
+    assert "Amersham" in script
+
+
+# ------------------------------------------------------------------------ bad input
+
+
+def test_an_unknown_town_gets_the_core_s_message_and_a_button_for_each_suggestion(app):
+    search(app, "Maidenhed")
+    no_traceback(app)
+    problem = block(app, "search-problem")
+    assert problem is not None and block(app, "answer-card") is None
+    message = problem.get("text")[0].value
+    assert message.startswith("We could not find a place called Maidenhed. Did you mean Maidenhead?")
+    assert "SL6 8DG" in message  # an example of a good search
+    [suggestion] = problem.get("button")
+    assert shown(suggestion.label) == "Maidenhead"
+    suggestion.click().run()
+    assert app.text_input(key="postcode").value == "Maidenhead"
+    assert app.subheader[0].value == "Nearest clinic: Maidenhead"
+
+
+@pytest.mark.parametrize("text", [SCRIPT_TAG, IMG_ONERROR, "**bold** [link](javascript:alert(1)) www.example.com"])
+def test_markup_in_the_search_is_shown_as_plain_text_never_as_html_or_markdown(app, text):
+    search(app, text)
+    no_traceback(app)
+    [message] = block(app, "search-problem").get("text")
+    assert message.value.startswith(text)  # st.text: shown character for character
+    for element in app.get("markdown") + app.get("caption"):
+        assert text not in element.value
+        assert not (element.proto.allow_html and "alert" in element.value)
+    assert all(text not in e.proto.body for e in app.get("html"))
+
+
+@pytest.mark.parametrize("text", [
+    "   ",
+    "90210",
+    "SL6 8DG HP7 0HP",
+    "SL6 8D",
+    "ZZ1 1ZZ",
+    "x" * 300,
+    "SL6\u202e8DG",
+    "\x00",
+    "Xyzzyville",
+])
+def test_bad_input_gets_a_plain_message_with_an_example_and_never_a_traceback(app, text):
+    search(app, text)
+    no_traceback(app)
+    problem = block(app, "search-problem")
+    assert problem is not None
+    assert [e.value for e in problem.get("error")] == ["We could not find that"]
+    message = problem.get("text")[0].value
+    assert re.search(r"SL6 8DG|Reading|D18 X5K7", message), message
+
+
+def test_a_bad_search_after_a_good_one_replaces_the_answer_and_the_map_goes_back_to_all_clinics(app):
+    search(app, "SL6 8DG")
+    search(app, "Xyzzyville")
+    assert block(app, "answer-card") is None
+    assert block(app, "search-problem") is not None
+    assert "L.circleMarker(" not in the_map(app)["script"]
+
+
+# ------------------------------------------------------------------------ deep links
+
+
+def test_a_link_with_a_postcode_opens_with_the_answer_shown_and_the_field_filled(app):
+    open_link(app, postcode="SL6 8DG")
+    no_traceback(app)
+    assert app.text_input(key="postcode").value == "SL6 8DG"
+    assert app.subheader[0].value == "Nearest clinic: Maidenhead"
+
+
+def test_a_link_with_embed_and_a_postcode_opens_with_the_answer(app):
+    open_link(app, embed="true", postcode="BT1 1AA")
+    no_traceback(app)
+    assert app.subheader[0].value == "Nearest clinic: Dublin"
+    assert DUBLIN_FROM_NI in links(card(app))
+
+
+def test_a_link_with_markup_in_the_postcode_shows_it_as_text(app):
+    open_link(app, postcode=IMG_ONERROR)
+    no_traceback(app)
+    assert block(app, "search-problem").get("text")[0].value.startswith(IMG_ONERROR)
