@@ -45,13 +45,11 @@ def show_answer(answer: Answer, treatment_page: StreamlitPage, on_alternative: C
             st.button(md(alternative), key=f"alternative-{i}", on_click=on_alternative, args=(alternative,),
                       icon=":material/search:", type="tertiary")
         st.markdown(f"**{distance_sentence(answer.distance.miles, answer.distance.km)}**")
-        st.link_button(contact.phone_dial, contact.tel_uri, icon=":material/call:", type="primary",
-                       width="stretch", help="Call the clinic")
-        st.link_button(md(contact.email), contact.mailto_uri, icon=":material/mail:", width="stretch",
-                       help="Email the clinic")
+        # No help tooltips: Streamlit draws a second, zero-size copy of a link button that has one.
+        st.link_button(contact.phone_dial, contact.tel_uri, icon=":material/call:", type="primary", width="stretch")
+        st.link_button(md(contact.email), contact.mailto_uri, icon=":material/mail:", width="stretch")
         st.markdown("  \n".join(md(line) for line in clinic.address))
-        st.link_button("Directions", clinic.directions_url, icon=":material/directions:", width="stretch",
-                       help="Opens Google Maps with the clinic as destination")
+        st.link_button("Directions", clinic.directions_url, icon=":material/directions:", width="stretch")
         st.page_link(treatment_page, label=TREATMENT_LINK, icon=":material/info:")
         st.markdown(distance_table(answer))
 
