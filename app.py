@@ -14,7 +14,7 @@ from components.clinic_map import ClinicPin, SearchPin, show_map
 from components.footer import show_footer
 from components.layout import apply_layout
 from components.resources import load_locator, treatment_sections
-from components.search import search_field, search_for, search_hint
+from components.search import KEY, search_field, search_for, search_hint
 from components.search_problem import show_problem
 from components.treatment import show_treatment
 from locator import Locator, LocatorError
@@ -22,6 +22,8 @@ from locator.contacts import home_contact
 from locator.sources import sources
 
 
+# The query parameter that carries a search to the About treatment page and back.
+BACK = "search"
 # How long the answer has to itself before the map follows it (measured: bench/bench_browser.py).
 ANSWER_FIRST_S = 0.05
 
@@ -58,7 +60,7 @@ def search_and_answer(locator: Locator, pins: list[ClinicPin]) -> None:
             except LocatorError as exc:
                 show_problem(exc.message, exc.suggestions, search_for)
             else:
-                show_answer(answer, about_treatment_page, search_for)
+                show_answer(answer, about_treatment_page, search_for, {BACK: query})
                 location = answer.location
                 searched = SearchPin(location.lat, location.lon, location.normalised, answer.clinic.id)
     with right:
@@ -78,6 +80,11 @@ def call_centre() -> None:
 
 def about_treatment() -> None:
     st.title("About treatment", anchor=False)
+    # Opened from an answer: a way back to it (Streamlit drops ?postcode= when the page changes).
+    searched = st.query_params.get(BACK)
+    if searched:
+        st.page_link(find_a_clinic_page, label="Back to your nearest clinic", icon=":material/arrow_back:",
+                     query_params={KEY: searched})
     show_treatment(treatment_sections())
 
 
@@ -85,11 +92,13 @@ def about_treatment() -> None:
 # is set here) would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="Clinic Locator", page_icon="📍", layout="wide")
 apply_layout()
+find_a_clinic_page = st.Page(find_a_clinic, title="Find a clinic", icon=":material/location_on:", url_path="",
+                             default=True)
 about_treatment_page = st.Page(about_treatment, title="About treatment", icon=":material/medical_information:",
                                url_path="about-treatment")
 page = st.navigation(
     [
-        st.Page(find_a_clinic, title="Find a clinic", icon=":material/location_on:", url_path="", default=True),
+        find_a_clinic_page,
         st.Page(call_centre, title="Call centre", icon=":material/support_agent:", url_path="call-centre"),
         about_treatment_page,
     ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Mapping
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -26,8 +26,12 @@ def heading(answer: Answer) -> str:
     return f"Nearest clinic: {md(answer.clinic.name)}"
 
 
-def show_answer(answer: Answer, treatment_page: StreamlitPage, on_alternative: Callable[[str], None]) -> None:
+def show_answer(answer: Answer, treatment_page: StreamlitPage, on_alternative: Callable[[str], None],
+                treatment_params: Mapping[str, str]) -> None:
     """Draw the answer card; ``on_alternative(query)`` searches for one of the core's alternatives.
+
+    ``treatment_params`` go with the link to ``treatment_page``, so that
+    page can link back to this answer.
 
     Anything derived from what was typed (the searched text, the core's
     note) is drawn with ``st.text``, so it shows as typed and never as
@@ -50,7 +54,7 @@ def show_answer(answer: Answer, treatment_page: StreamlitPage, on_alternative: C
         st.link_button(md(contact.email), contact.mailto_uri, icon=":material/mail:", width="stretch")
         st.markdown("  \n".join(md(line) for line in clinic.address))
         st.link_button("Directions", clinic.directions_url, icon=":material/directions:", width="stretch")
-        st.page_link(treatment_page, label=TREATMENT_LINK, icon=":material/info:")
+        st.page_link(treatment_page, label=TREATMENT_LINK, icon=":material/info:", query_params=treatment_params)
         st.markdown(distance_table(answer))
 
 

@@ -235,6 +235,7 @@ def test_the_answer_links_to_what_to_expect_at_your_visit(app):
     page_links = card(app).get("page_link")
     assert [p.value for p in page_links] == ["What to expect at your visit"]
     assert page_links[0].proto.page == "about-treatment"
+    assert page_links[0].proto.query_string == "search=SL6+8DG"  # so that page can link back to this answer
 
 
 def test_the_searched_postcode_is_shown_in_its_normal_form(app):

@@ -176,13 +176,18 @@ def test_a_misspelt_town_offers_the_right_one_and_one_tap_answers_it(page, app_u
     assert query_of(page)["postcode"] == ["Maidenhead"]
 
 
-def test_what_to_expect_at_your_visit_opens_the_about_treatment_page(page, app_url):
+def test_what_to_expect_at_your_visit_opens_about_treatment_and_a_link_leads_back_to_the_answer(page, app_url):
     page.goto(app_url + "/?postcode=W1G%208AJ")
     wait_for_app(page)
     page.locator(CARD).get_by_role("link", name="What to expect at your visit").click()
     wait_for_app(page)
     assert urlsplit(page.url).path == "/about-treatment"
     expect(page.get_by_role("heading", name="About treatment", exact=True)).to_be_visible()
+
+    page.get_by_role("link", name="Back to your nearest clinic").click()
+    wait_for_app(page)
+    expect(heading(page)).to_have_text("Nearest clinic: London")
+    expect(page.get_by_label(LABEL)).to_have_value("W1G 8AJ")
 
 
 def test_no_script_or_stylesheet_comes_from_another_origin(page, app_url):
