@@ -13,7 +13,7 @@ from components.clinic_list import show_clinic_list
 from components.clinic_map import ClinicPin, SearchPin, show_map
 from components.footer import show_footer
 from components.layout import apply_layout
-from components.resources import load_locator, treatment_sections
+from components.resources import locator_or_stop, treatment_sections
 from components.search import KEY, search_field, search_for, search_hint
 from components.search_problem import show_problem
 from components.treatment import show_treatment
@@ -26,14 +26,6 @@ from locator.sources import sources
 BACK = "search"
 # How long the answer has to itself before the map follows it (measured: bench/bench_browser.py).
 ANSWER_FIRST_S = 0.05
-
-
-def locator_or_stop() -> Locator:
-    try:
-        return load_locator()
-    except LocatorError as exc:
-        st.error(exc.message)
-        st.stop()
 
 
 def find_a_clinic() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from locator import Locator
+from locator import Locator, LocatorError
 from locator.treatment import Section, load_sections
 
 
@@ -16,6 +16,15 @@ def load_locator() -> Locator:
     index. A failure is not cached, so the next run tries again.
     """
     return Locator.load()
+
+
+def locator_or_stop() -> Locator:
+    """The shared locator; if it cannot be loaded, say why on the page and stop drawing it."""
+    try:
+        return load_locator()
+    except LocatorError as exc:
+        st.error(exc.message)
+        st.stop()
 
 
 @st.cache_resource

@@ -14,6 +14,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.resources import load_locator
+from locator import Locator
+from locator.errors import IndexUnavailable
+
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 FREEPHONE = "0800 783 6106"
@@ -353,3 +357,25 @@ def test_a_link_with_markup_in_the_postcode_shows_it_as_text(app):
     open_link(app, postcode=IMG_ONERROR)
     no_traceback(app)
     assert block(app, "search-problem").get("text")[0].value.startswith(IMG_ONERROR)
+
+
+# ------------------------------------------------------------------------ no index
+
+
+@pytest.fixture
+def broken_index(monkeypatch):
+    def load(*args, **kwargs):
+        raise IndexUnavailable("The postcode index data/build/index.bin could not be read: run bin/setup.")
+
+    load_locator.clear()
+    monkeypatch.setattr(Locator, "load", load)
+    yield
+    load_locator.clear()
+
+
+def test_an_index_that_cannot_be_loaded_is_explained_on_the_page_not_as_a_traceback(app, broken_index):
+    open_link(app, postcode="SL6 8DG")
+    no_traceback(app)
+    assert [e.value for e in app.error] == [
+        "The postcode index data/build/index.bin could not be read: run bin/setup."]
+    assert block(app, "answer-card") is None
