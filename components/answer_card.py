@@ -22,10 +22,6 @@ _PRECISION = {
 }
 
 
-def heading(answer: Answer) -> str:
-    return f"Nearest clinic: {md(answer.clinic.name)}"
-
-
 def show_answer(answer: Answer, treatment_page: StreamlitPage, on_alternative: Callable[[str], None],
                 treatment_params: Mapping[str, str]) -> None:
     """Draw the answer card; ``on_alternative(query)`` searches for one of the core's alternatives.
@@ -39,7 +35,7 @@ def show_answer(answer: Answer, treatment_page: StreamlitPage, on_alternative: C
     """
     clinic, contact, location = answer.clinic, answer.contact, answer.location
     with st.container(border=True, key="answer-card"):
-        st.subheader(heading(answer), anchor=False)
+        st.subheader(f"Nearest clinic: {md(clinic.name)}", anchor=False)
         st.text(f"Your search: {location.normalised}")
         if location.precision in _PRECISION:
             st.caption(_PRECISION[location.precision])
