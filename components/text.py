@@ -19,13 +19,13 @@ def md(text: str) -> str:
 
 
 def distance(miles: float, km: float) -> str:
-    """"10.6 miles (17.1 km)", "156 miles (252 km)", "less than 0.1 miles (0.2 km)".
+    """"10.6 miles (17.1 km)", "156 miles (252 km)", "less than 0.1 miles (under 0.2 km)".
 
     One decimal below 10 miles, where a tenth is a few minutes' walk; whole
     miles above, where it is noise in a straight-line figure.
     """
     if miles < 0.1:
-        return "less than 0.1 miles (0.2 km)"
+        return "less than 0.1 miles (under 0.2 km)"
     if miles < 10:
         return f"{miles:.1f} miles ({km:.1f} km)"
     return f"{miles:.0f} miles ({km:.0f} km)"

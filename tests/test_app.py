@@ -195,7 +195,7 @@ def test_ireland_caller_sees_dublin_number_as_dialled_at_home(app):
 def test_each_english_clinic_s_own_postcode_finds_that_clinic_next_door(app, postcode, clinic):
     search(app, postcode)
     assert app.subheader[0].value == f"Nearest clinic: {clinic}"
-    assert "Less than 0.1 miles (0.2 km) away in a straight line." in card_text(app)
+    assert "Less than 0.1 miles (under 0.2 km) away in a straight line." in card_text(app)
 
 
 def test_liverpool_goes_to_an_english_clinic_though_dublin_is_nearer_in_a_straight_line(app):

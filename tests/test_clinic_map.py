@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import html
-import http.server
-import os
 import re
 import shutil
 import subprocess
-import threading
 import tomllib
 import types
 from pathlib import Path
@@ -321,83 +318,3 @@ def test_clinic_pin_adapts_the_core_types_without_importing_them():
     assert pin == clinic_map.ClinicPin("dublin", "Dublin", ("a", "b"), 53.2, -6.2, "01 293 7839",
                                        "tel:+35312937839", "e@x.ie")
     build_map([pin], clinic_map.SearchPin(53.3, -6.3, "D18", "dublin"))
-
-
-# --- in a real browser ------------------------------------------------------------------
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.mark.browser
-def test_in_a_browser_the_map_works_from_the_app_s_own_files_alone(tmp_path):
-    """The map as st_folium's frame sees it, with every third-party request blocked.
-
-    The page sits at /component/streamlit_folium.st_folium/index.html, where
-    Streamlit puts st_folium's frame, and static/ at /app/static/, so the
-    relative links resolve as they do in the app. Tiles cannot load; markers
-    and popups must work regardless, with no page error in the frame.
-    """
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS, block_third_party, track
-
-    if not os.access(CHROMIUM, os.X_OK):
-        if os.environ.get("ALLOW_NO_BROWSER") == "1" and not os.environ.get("CI"):
-            pytest.skip(f"{CHROMIUM} not found")
-        pytest.fail(f"{CHROMIUM} not found: run `bin/setup --browser`", pytrace=False)
-
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "static").symlink_to(STATIC, target_is_directory=True)
-    frame_dir = tmp_path / "component" / "streamlit_folium.st_folium"
-    frame_dir.mkdir(parents=True)
-    (frame_dir / "index.html").write_text(_page(searched=_search(label=NASTY_LABEL, clinic_id="amersham",
-                                                                 lat=51.75, lon=-0.34)))
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), lambda *a, **kw: _QuietHandler(*a, directory=str(tmp_path), **kw)
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 900, "height": 600})
-            page = context.new_page()
-            log = track(page)
-            block_third_party(context, log)
-            page.set_default_timeout(10_000)
-            page.goto(f"{base}/component/streamlit_folium.st_folium/index.html", wait_until="load")
-            # The map script has run by now; a page error in it would leave the map blank.
-            assert log.errors == [], log.errors
-            page.wait_for_function("document.querySelectorAll('.leaflet-marker-icon').length === 4")
-            page.wait_for_function(
-                "[...document.querySelectorAll('.leaflet-marker-icon, .leaflet-marker-shadow')]"
-                ".every(img => img.complete && img.naturalWidth > 0)"
-            )
-            for c in CLINICS:
-                page.locator(f'.leaflet-marker-icon[alt="{c.name}"]').dispatch_event("click")
-                popup = page.locator(f'.leaflet-popup-content .clinic-popup[data-clinic-id="{c.id}"]')
-                popup.wait_for()
-                hrefs = popup.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-                assert hrefs == [c.phone_tel, f"mailto:{c.email}"]
-            page.locator("path.leaflet-interactive").dispatch_event("click")
-            page.locator(".searched-popup").wait_for()
-            assert "window.__xss=4" in page.locator(".searched-popup").inner_text()
-            assert page.evaluate("window.__xss") is None
-            assert page.locator(".leaflet-control-attribution").inner_text().strip().endswith(
-                "OpenStreetMap contributors")
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-
-    assert log.errors == []
-    assert log.third_party() == []
-    assert any(u.startswith("https://tile.openstreetmap.org/") for u, _ in log.external_requests)
-    loaded = [u for u in log.requests if u.startswith(base)]
-    assert f"{base}/app/static/vendor/leaflet-1.9.4/leaflet.js" in loaded
-    assert f"{base}/app/static/vendor/jquery-3.7.1/jquery.min.js" in loaded
-    assert f"{base}/app/static/vendor/leaflet-1.9.4/images/marker-icon.png" in loaded
