@@ -24,22 +24,22 @@ def desk() -> AppTest:
     return at
 
 
-def ask(at: AppTest, query: str) -> AppTest:
-    """Type a caller's postcode and submit, as Enter does."""
-    next(t for t in at.text_input if t.label == FIELD_LABEL).input(query)
-    next(b for b in at.button if b.label == FIND_ONE).click()
+def _submit(at: AppTest, fields, label: str, button: str, text: str) -> AppTest:
+    next(f for f in fields if f.label == label).input(text)
+    next(b for b in at.button if b.label == button).click()
     at.run()
     assert not at.exception
     return at
+
+
+def ask(at: AppTest, query: str) -> AppTest:
+    """Type a caller's postcode and submit, as Enter does."""
+    return _submit(at, at.text_input, FIELD_LABEL, FIND_ONE, query)
 
 
 def paste(at: AppTest, text: str) -> AppTest:
     """Paste a list and submit it, as Ctrl+Enter does."""
-    next(t for t in at.text_area if t.label == LIST_LABEL).input(text)
-    next(b for b in at.button if b.label == FIND_LIST).click()
-    at.run()
-    assert not at.exception
-    return at
+    return _submit(at, at.text_area, LIST_LABEL, FIND_LIST, text)
 
 
 def sentence(at: AppTest) -> str:
