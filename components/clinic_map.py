@@ -301,6 +301,8 @@ def build_map(
             "fit",
         )
     )
+    # Last, so that it runs after every tooltip has been added.
+    m.add_child(_stable(_PlaceLabelsOnceStyled(), "place-labels"))
     return m
 
 
@@ -347,6 +349,47 @@ class _DefaultIconPath(MacroElement):
         super().__init__()
         self._name = "DefaultIconPath"
         self.image_path = image_path
+
+
+class _PlaceLabelsOnceStyled(MacroElement):
+    """Place the always-shown labels again once leaflet.css has loaded.
+
+    st_folium appends the stylesheet link to its frame and runs the map script
+    without waiting for it to load. Leaflet measures a permanent tooltip when
+    it opens, and an unstyled tooltip is a block as wide as the map, so each
+    label was placed up to the map's width left of its marker (at the map's
+    left edge, or outside the map altogether) and stayed there. A stylesheet
+    that is already loaded fires no ``load``; then the labels were measured
+    with it and are right already.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function (map) {
+                function place() {
+                    map.eachLayer(function (layer) {
+                        var tooltip = layer.getTooltip && layer.getTooltip();
+                        if (tooltip && tooltip.isOpen()) {
+                            tooltip.update();
+                        }
+                    });
+                }
+                document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+                    link.addEventListener("load", place);
+                });
+                window.addEventListener("load", place);
+                if (document.fonts && document.fonts.ready) {
+                    document.fonts.ready.then(place);
+                }
+            })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PlaceLabelsOnceStyled"
 
 
 def _stable(element: Any, *parts: str) -> Any:

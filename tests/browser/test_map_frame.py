@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+import time
 
 from tests.browser import block_third_party, track
 from tests.test_clinic_map import CLINICS, NASTY_LABEL, STATIC, _page, _search
@@ -74,3 +75,82 @@ def test_in_a_browser_the_map_works_from_the_app_s_own_files_alone(browser, tmp_
     assert f"{base}/app/static/vendor/leaflet-1.9.4/leaflet.js" in loaded
     assert f"{base}/app/static/vendor/jquery-3.7.1/jquery.min.js" in loaded
     assert f"{base}/app/static/vendor/leaflet-1.9.4/images/marker-icon.png" in loaded
+
+
+# The frame as st_folium builds it: Leaflet loaded, leaflet.css appended to the
+# head but not yet loaded when the map script runs.
+_CSS_LINK = '<link rel="stylesheet" href="../../app/static/vendor/leaflet-1.9.4/leaflet.css"/>'
+_CSS_ADDED_LATE = (
+    "<body>\n<script>\n  const link = document.createElement('link');\n  link.rel = 'stylesheet';\n"
+    "  link.href = '../../app/static/vendor/leaflet-1.9.4/leaflet.css';\n"
+    "  document.head.appendChild(link);\n</script>"
+)
+_LABELS_JS = """() => {
+  const box = e => { const r = e.getBoundingClientRect(); return {x: r.left + r.width / 2, y: r.top + r.height / 2,
+                                                            l: r.left, r: r.right, t: r.top, b: r.bottom}; };
+  return {map: box(document.querySelector('.leaflet-container')),
+          clinic: box(document.querySelector('.leaflet-marker-icon[alt="Maidenhead"]')),
+          searched: box(document.querySelector('path.leaflet-interactive')),
+          labels: Object.fromEntries([...document.querySelectorAll('.leaflet-tooltip')].map(t => [t.textContent.trim(), box(t)]))};
+}"""
+
+
+def test_labels_sit_by_their_points_even_when_leaflet_css_arrives_after_the_map_script(browser, tmp_path):
+    """A search at the clinic's own postcode (SL6 8DG, Maidenhead): both labels by their points.
+
+    Leaflet measures a permanent tooltip when it opens; measured before
+    leaflet.css applied, the labels landed at or past the map's left edge.
+    """
+    from tests.test_clinic_map import COORDINATES
+
+    lat, lon = COORDINATES["maidenhead"]
+    page_html = _page(searched=_search(label="SL6 8DG", clinic_id="maidenhead", lat=lat, lon=lon))
+    assert page_html.count(_CSS_LINK) == 1 and page_html.count("<body>") == 1
+    page_html = page_html.replace(_CSS_LINK, "").replace("<body>", _CSS_ADDED_LATE)
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "static").symlink_to(STATIC, target_is_directory=True)
+    frame_dir = tmp_path / "component" / "streamlit_folium.st_folium"
+    frame_dir.mkdir(parents=True)
+    (frame_dir / "index.html").write_text(page_html)
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), lambda *a, **kw: _QuietHandler(*a, directory=str(tmp_path), **kw)
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def css_late(route):
+        time.sleep(0.5)  # the map script runs meanwhile
+        route.continue_()
+
+    try:
+        context = browser.new_context(viewport={"width": 544, "height": 450})
+        try:
+            page = context.new_page()
+            log = track(page)
+            block_third_party(context, log)
+            page.route("**/leaflet.css", css_late)
+            page.set_default_timeout(10_000)
+            page.goto(f"{base}/component/streamlit_folium.st_folium/index.html", wait_until="load")
+            page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-tooltip')).position === 'absolute'")
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            where = page.evaluate(_LABELS_JS)
+        finally:
+            context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert log.errors == []
+    assert set(where["labels"]) == {"Maidenhead", "SL6 8DG"}
+    for label in where["labels"].values():
+        assert where["map"]["l"] <= label["l"] and label["r"] <= where["map"]["r"], where
+    clinic, searched = where["labels"]["Maidenhead"], where["labels"]["SL6 8DG"]
+    # Leaflet puts the search's label below its dot, centred, and the clinic's name
+    # beside its pin (left or right, by which half of the map the pin is in).
+    assert abs(searched["x"] - where["searched"]["x"]) <= 2, where
+    assert 0 < searched["t"] - where["searched"]["y"] <= 30, where
+    pin = where["clinic"]
+    assert 0 <= pin["l"] - clinic["r"] <= 30 or 0 <= clinic["l"] - pin["r"] <= 30, where
+    assert pin["t"] <= clinic["y"] <= pin["b"], where
+    assert clinic["b"] <= searched["t"], where
