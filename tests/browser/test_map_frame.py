@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import threading
 import time
+from pathlib import Path
 
 from tests.browser import block_third_party, track
 from tests.test_clinic_map import CLINICS, NASTY_LABEL, STATIC, _page, _search
@@ -15,6 +17,28 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serve_frame(root: Path, html: str):
+    """Serve ``html`` where Streamlit puts st_folium's frame, with static/ at /app/static/; yield the base URL.
+
+    The relative links then resolve as they do in the app.
+    """
+    (root / "app").mkdir()
+    (root / "app" / "static").symlink_to(STATIC, target_is_directory=True)
+    frame_dir = root / "component" / "streamlit_folium.st_folium"
+    frame_dir.mkdir(parents=True)
+    (frame_dir / "index.html").write_text(html)
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), lambda *a, **kw: _QuietHandler(*a, directory=str(root), **kw)
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_in_a_browser_the_map_works_from_the_app_s_own_files_alone(browser, tmp_path):
     """The map as st_folium's frame sees it, with every third-party request blocked.
 
@@ -23,19 +47,8 @@ def test_in_a_browser_the_map_works_from_the_app_s_own_files_alone(browser, tmp_
     relative links resolve as they do in the app. Tiles cannot load; markers
     and popups must work regardless, with no page error in the frame.
     """
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "static").symlink_to(STATIC, target_is_directory=True)
-    frame_dir = tmp_path / "component" / "streamlit_folium.st_folium"
-    frame_dir.mkdir(parents=True)
-    (frame_dir / "index.html").write_text(_page(searched=_search(label=NASTY_LABEL, clinic_id="amersham",
-                                                                 lat=51.75, lon=-0.34)))
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), lambda *a, **kw: _QuietHandler(*a, directory=str(tmp_path), **kw)
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    html = _page(searched=_search(label=NASTY_LABEL, clinic_id="amersham", lat=51.75, lon=-0.34))
+    with serve_frame(tmp_path, html) as base:
         context = browser.new_context(viewport={"width": 900, "height": 600})
         try:
             page = context.new_page()
@@ -64,9 +77,6 @@ def test_in_a_browser_the_map_works_from_the_app_s_own_files_alone(browser, tmp_
                 "OpenStreetMap contributors")
         finally:
             context.close()
-    finally:
-        server.shutdown()
-        server.server_close()
 
     assert log.errors == []
     assert log.third_party() == []
@@ -108,22 +118,12 @@ def test_labels_sit_by_their_points_even_when_leaflet_css_arrives_after_the_map_
     assert page_html.count(_CSS_LINK) == 1 and page_html.count("<body>") == 1
     page_html = page_html.replace(_CSS_LINK, "").replace("<body>", _CSS_ADDED_LATE)
 
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "static").symlink_to(STATIC, target_is_directory=True)
-    frame_dir = tmp_path / "component" / "streamlit_folium.st_folium"
-    frame_dir.mkdir(parents=True)
-    (frame_dir / "index.html").write_text(page_html)
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), lambda *a, **kw: _QuietHandler(*a, directory=str(tmp_path), **kw)
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
 
     def css_late(route):
         time.sleep(0.5)  # the map script runs meanwhile
         route.continue_()
 
-    try:
+    with serve_frame(tmp_path, page_html) as base:
         context = browser.new_context(viewport={"width": 544, "height": 450})
         try:
             page = context.new_page()
@@ -137,9 +137,6 @@ def test_labels_sit_by_their_points_even_when_leaflet_css_arrives_after_the_map_
             where = page.evaluate(_LABELS_JS)
         finally:
             context.close()
-    finally:
-        server.shutdown()
-        server.server_close()
 
     assert log.errors == []
     assert set(where["labels"]) == {"Maidenhead", "SL6 8DG"}
