@@ -77,19 +77,7 @@ class Locator:
         metres = distances_m(location.lat, location.lon, self._clinic_lats, self._clinic_lons)
         eligible = self._eligible[location.region]
         chosen = int(choose(metres, eligible)[0])
-        return self._answer(text, location, chosen, metres[0], eligible)
-
-    def _answer(self, text: str, location: Location, chosen: int, metres: np.ndarray,
-                eligible: np.ndarray) -> Answer:
-        order = np.argsort(metres, kind="stable")
-        clinic = self.clinics[chosen]
-        return Answer(
-            query=text,
-            location=location,
-            clinic=clinic,
-            contact=contact_for(clinic, location.region),
-            distances=tuple(ClinicDistance(self.clinics[i], float(metres[i]), bool(eligible[i])) for i in order),
-        )
+        return _answer(text, location, self.clinics, chosen, metres[0])
 
     # -- many queries -------------------------------------------------------------------
 
@@ -113,7 +101,7 @@ class Locator:
         result = BulkResult(
             queries=texts, clinics=self.clinics, lat=lat, lon=lon,
             chosen=np.full(n, -1), metres=np.full((n, len(self.clinics)), np.nan),
-            normalised=[None] * n, precision=[None] * n, regions=[None] * n, notes=[None] * n,
+            normalised=[None] * n, precision=[None] * n, regions=[None] * n, located=[None] * n,
             errors=[None] * n,
         )
         for i in np.flatnonzero(has_unit).tolist():
@@ -131,7 +119,7 @@ class Locator:
             result.normalised[i] = location.normalised
             result.precision[i] = location.precision
             result.regions[i] = location.region
-            result.notes[i] = location.note
+            result.located[i] = location
         located = ~np.isnan(lat)
         if located.any():
             metres = distances_m(lat[located], lon[located], self._clinic_lats, self._clinic_lons)
@@ -254,6 +242,20 @@ class Locator:
         return fold_all(towns)
 
 
+def _answer(query: str, location: Location, clinics: tuple[Clinic, ...], chosen: int,
+            metres: np.ndarray) -> Answer:
+    """The :class:`Answer` for a located query, its chosen clinic and its distance to each clinic."""
+    clinic = clinics[chosen]
+    return Answer(
+        query=query,
+        location=location,
+        clinic=clinic,
+        contact=contact_for(clinic, location.region),
+        distances=tuple(ClinicDistance(clinics[i], float(metres[i]), location.region in clinics[i].serves)
+                        for i in np.argsort(metres, kind="stable")),
+    )
+
+
 def _compact_candidate(text: str) -> str | None:
     """The bulk fast path's key: plain ASCII text that could be a full unit postcode, or ``None``."""
     if len(text) > MAX_QUERY_LENGTH or not text.isascii() or not text.isprintable():
@@ -268,6 +270,8 @@ class BulkResult:
 
     Row ``i`` has ``errors[i]`` set, or else ``chosen[i]`` (an index into
     ``clinics``), ``metres[i]`` (to every clinic) and the location columns.
+    ``located[i]`` keeps the full :class:`Location` (note, alternatives) of
+    rows that were not plain unit postcodes.
     """
 
     queries: list[str]
@@ -279,7 +283,7 @@ class BulkResult:
     normalised: list[str | None]
     precision: list[Precision | None]
     regions: list[Region | None]
-    notes: list[str | None]
+    located: list[Location | None]
     errors: list[LocatorError | None]
 
     def __len__(self) -> int:
@@ -289,16 +293,9 @@ class BulkResult:
         """Row ``i`` as a full :class:`Answer`, or its error."""
         if self.errors[i]:
             return self.errors[i]
-        region = self.regions[i]
-        location = Location(float(self.lat[i]), float(self.lon[i]), region, self.precision[i],
-                            self.normalised[i], self.notes[i])
-        order = np.argsort(self.metres[i], kind="stable")
-        clinic = self.clinics[int(self.chosen[i])]
-        return Answer(
-            query=self.queries[i], location=location, clinic=clinic, contact=contact_for(clinic, region),
-            distances=tuple(ClinicDistance(self.clinics[j], float(self.metres[i, j]), region in self.clinics[j].serves)
-                            for j in order),
-        )
+        location = self.located[i] or Location(
+            float(self.lat[i]), float(self.lon[i]), self.regions[i], self.precision[i], self.normalised[i])
+        return _answer(self.queries[i], location, self.clinics, int(self.chosen[i]), self.metres[i])
 
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
         """How many rows went to each clinic (by name) and failed with each error (by kind)."""

@@ -200,7 +200,8 @@ def test_an_unknown_word_is_refused_with_an_example(locator):
 # -- bulk -----------------------------------------------------------------------------------
 
 def test_bulk_answers_equal_single_answers_in_order(locator):
-    queries = ["SL6 8DG", "xx", "L1 8JQ", "BT1 1AA", "SL6 8ZZ", "", "D18 X5K7", "Reading", "sl68dg", "W1G 8AJ"]
+    queries = ["SL6 8DG", "xx", "L1 8JQ", "BT1 1AA", "SL6 8ZZ", "", "D18 X5K7", "Reading", "sl68dg", "W1G 8AJ",
+               "W12", "Newport", "AB43 1AG", "Jersey"]
     result = locator.lookup_many(queries)
     assert len(result) == len(queries)
     for i, query in enumerate(queries):
