@@ -151,6 +151,8 @@ def test_from_the_main_page_staff_reach_the_read_out_sentence_and_copy_it_withou
     page.keyboard.press("Enter")
     wait_for_app(page)
     expect(page.get_by_text(DUBLIN_FROM_NI)).to_be_visible()
+    # The copy button's code can load a moment after the sentence is painted.
+    expect(page.get_by_role("button", name=COPY_LABEL)).to_be_visible()
 
     presses = tab_to(page, COPY_LABEL, "BUTTON")
     assert presses <= 3  # past the Find button and the sentence itself, no further
