@@ -8,7 +8,6 @@ import threading
 import time
 from pathlib import Path
 
-from tests.browser import block_third_party, track
 from tests.test_clinic_map import CLINICS, NASTY_LABEL, STATIC, _page, _search
 
 
@@ -39,7 +38,7 @@ def serve_frame(root: Path, html: str):
         server.server_close()
 
 
-def test_in_a_browser_the_map_works_from_the_app_s_own_files_alone(browser, tmp_path):
+def test_in_a_browser_the_map_works_from_the_app_s_own_files_alone(new_page, tmp_path):
     """The map as st_folium's frame sees it, with every third-party request blocked.
 
     The page sits at /component/streamlit_folium.st_folium/index.html, where
@@ -49,34 +48,29 @@ def test_in_a_browser_the_map_works_from_the_app_s_own_files_alone(browser, tmp_
     """
     html = _page(searched=_search(label=NASTY_LABEL, clinic_id="amersham", lat=51.75, lon=-0.34))
     with serve_frame(tmp_path, html) as base:
-        context = browser.new_context(viewport={"width": 900, "height": 600})
-        try:
-            page = context.new_page()
-            log = track(page)
-            block_third_party(context, log)
-            page.set_default_timeout(10_000)
-            page.goto(f"{base}/component/streamlit_folium.st_folium/index.html", wait_until="load")
-            # The map script has run by now; a page error in it would leave the map blank.
-            assert log.errors == [], log.errors
-            page.wait_for_function("document.querySelectorAll('.leaflet-marker-icon').length === 4")
-            page.wait_for_function(
-                "[...document.querySelectorAll('.leaflet-marker-icon, .leaflet-marker-shadow')]"
-                ".every(img => img.complete && img.naturalWidth > 0)"
-            )
-            for c in CLINICS:
-                page.locator(f'.leaflet-marker-icon[alt="{c.name}"]').dispatch_event("click")
-                popup = page.locator(f'.leaflet-popup-content .clinic-popup[data-clinic-id="{c.id}"]')
-                popup.wait_for()
-                hrefs = popup.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-                assert hrefs == [c.phone_tel, f"mailto:{c.email}"]
-            page.locator("path.leaflet-interactive").dispatch_event("click")
-            page.locator(".searched-popup").wait_for()
-            assert "window.__xss=4" in page.locator(".searched-popup").inner_text()
-            assert page.evaluate("window.__xss") is None
-            assert page.locator(".leaflet-control-attribution").inner_text().strip().endswith(
-                "OpenStreetMap contributors")
-        finally:
-            context.close()
+        page = new_page((900, 600))
+        log = page.log
+        page.set_default_timeout(10_000)
+        page.goto(f"{base}/component/streamlit_folium.st_folium/index.html", wait_until="load")
+        # The map script has run by now; a page error in it would leave the map blank.
+        assert log.errors == [], log.errors
+        page.wait_for_function("document.querySelectorAll('.leaflet-marker-icon').length === 4")
+        page.wait_for_function(
+            "[...document.querySelectorAll('.leaflet-marker-icon, .leaflet-marker-shadow')]"
+            ".every(img => img.complete && img.naturalWidth > 0)"
+        )
+        for c in CLINICS:
+            page.locator(f'.leaflet-marker-icon[alt="{c.name}"]').dispatch_event("click")
+            popup = page.locator(f'.leaflet-popup-content .clinic-popup[data-clinic-id="{c.id}"]')
+            popup.wait_for()
+            hrefs = popup.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+            assert hrefs == [c.phone_tel, f"mailto:{c.email}"]
+        page.locator("path.leaflet-interactive").dispatch_event("click")
+        page.locator(".searched-popup").wait_for()
+        assert "window.__xss=4" in page.locator(".searched-popup").inner_text()
+        assert page.evaluate("window.__xss") is None
+        assert page.locator(".leaflet-control-attribution").inner_text().strip().endswith(
+            "OpenStreetMap contributors")
 
     assert log.errors == []
     assert log.third_party() == []
@@ -105,7 +99,7 @@ _LABELS_JS = """() => {
 }"""
 
 
-def test_labels_sit_by_their_points_even_when_leaflet_css_arrives_after_the_map_script(browser, tmp_path):
+def test_labels_sit_by_their_points_even_when_leaflet_css_arrives_after_the_map_script(new_page, tmp_path):
     """A search at the clinic's own postcode (SL6 8DG, Maidenhead): both labels by their points.
 
     Leaflet measures a permanent tooltip when it opens; measured before
@@ -118,25 +112,19 @@ def test_labels_sit_by_their_points_even_when_leaflet_css_arrives_after_the_map_
     assert page_html.count(_CSS_LINK) == 1 and page_html.count("<body>") == 1
     page_html = page_html.replace(_CSS_LINK, "").replace("<body>", _CSS_ADDED_LATE)
 
-
     def css_late(route):
         time.sleep(0.5)  # the map script runs meanwhile
         route.continue_()
 
     with serve_frame(tmp_path, page_html) as base:
-        context = browser.new_context(viewport={"width": 544, "height": 450})
-        try:
-            page = context.new_page()
-            log = track(page)
-            block_third_party(context, log)
-            page.route("**/leaflet.css", css_late)
-            page.set_default_timeout(10_000)
-            page.goto(f"{base}/component/streamlit_folium.st_folium/index.html", wait_until="load")
-            page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-tooltip')).position === 'absolute'")
-            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-            where = page.evaluate(_LABELS_JS)
-        finally:
-            context.close()
+        page = new_page((544, 450))
+        log = page.log
+        page.route("**/leaflet.css", css_late)
+        page.set_default_timeout(10_000)
+        page.goto(f"{base}/component/streamlit_folium.st_folium/index.html", wait_until="load")
+        page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-tooltip')).position === 'absolute'")
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        where = page.evaluate(_LABELS_JS)
 
     assert log.errors == []
     assert set(where["labels"]) == {"Maidenhead", "SL6 8DG"}
