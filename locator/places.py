@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from locator.errors import UnknownPlace
+from locator.index import names_to_places
 from locator.model import Region
 from locator.postcodes import EXAMPLES, PlaceName
 from locator.text import fold
@@ -65,11 +66,9 @@ class PlaceIndex:
             for p in places
         ]
         self._primary: dict[str, list[int]] = {}
-        self._by_name: dict[str, list[int]] = {}
         for i, p in enumerate(places):
             self._primary.setdefault(p["folded"], []).append(i)
-            for name in {p["folded"], *p["alternates"]}:
-                self._by_name.setdefault(name, []).append(i)
+        self._by_name = names_to_places(places)
         self._extra = dict(extra)
         self._routing_key_towns = dict(routing_key_towns)
         display = {p["folded"]: p["name"] for p in reversed(places)}
