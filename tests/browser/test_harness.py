@@ -52,3 +52,18 @@ def test_third_party_blocked_and_errors_recorded(page):
     assert any("boom" in e for e in page.log.errors)
     assert not any("Failed to load resource" in e for e in page.log.errors)  # our own blocking is not an app error
     page.log.errors.clear()  # accepted: the page fixture would otherwise fail this test
+
+
+def test_axe_reports_a_page_that_breaks_wcag_and_passes_one_that_does_not(page):
+    from .axe import axe_violations, run_axe
+
+    page.set_content("""<html lang="en"><head><title>Broken</title></head><body><main>
+        <h1>Broken</h1><p style="color:#999">Pale grey text on white</p><img src="data:,"><input></main></body></html>""")
+    found = {v["id"] for v in axe_violations(page)}
+    assert {"color-contrast", "image-alt", "label"} <= found
+    with pytest.raises(AssertionError, match="color-contrast"):
+        run_axe(page)
+
+    page.set_content("""<html lang="en"><head><title>Fine</title></head><body><main>
+        <h1>Fine</h1><p>Dark text on white</p><label>Postcode <input></label></main></body></html>""")
+    run_axe(page)
