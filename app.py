@@ -66,8 +66,11 @@ def search_and_answer(locator: Locator, pins: list[ClinicPin]) -> None:
 def call_centre() -> None:
     # Imported here so that this page's module loads only when the page is opened.
     from components.call_centre import show_call_centre
+    from components.staff_sign_in import staff_signed_in
 
-    show_call_centre(locator_or_stop())
+    st.title("Call centre", anchor=False)
+    if staff_signed_in():
+        show_call_centre(locator_or_stop())
 
 
 def about_treatment() -> None:
@@ -91,7 +94,9 @@ about_treatment_page = st.Page(about_treatment, title="About treatment", icon=":
 page = st.navigation(
     [
         find_a_clinic_page,
-        st.Page(call_centre, title="Call centre", icon=":material/support_agent:", url_path="call-centre"),
+        # Staff's, not patients': opened at /call-centre, never linked from the navigation.
+        st.Page(call_centre, title="Call centre", icon=":material/support_agent:", url_path="call-centre",
+                visibility="hidden"),
         about_treatment_page,
     ],
     position="top",

@@ -30,7 +30,9 @@ import numpy as np  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from locator import Locator, bulk  # noqa: E402
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, block_third_party, start_streamlit, track, wait_for_app  # noqa: E402
+from tests.browser import (  # noqa: E402
+    CHROMIUM, CHROMIUM_ARGS, block_third_party, sign_in, start_streamlit, track, wait_for_app,
+)
 
 SEED = 20240705
 DESK_PATH = "/call-centre"
@@ -90,6 +92,7 @@ def browser_run(browser, url: str, text: str, n: int) -> tuple[float, float]:
         block_third_party(context, track(page))
         page.goto(url)
         wait_for_app(page)
+        sign_in(page)
         page.evaluate("text => navigator.clipboard.writeText(text)", text)
         area = page.get_by_role("textbox", name=LIST_LABEL)
         area.focus()

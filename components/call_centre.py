@@ -69,9 +69,7 @@ class ListRefused:
 
 
 def show_call_centre(locator) -> None:
-    """Draw the desk: the one-caller form, then the list form, upload and results."""
-    # No heading anchors and no help icons: each is one more Tab stop between staff and the field.
-    st.title("Call centre", anchor=False)
+    """Draw the desk (under the page's title): the one-caller form, then the list form, upload and results."""
     _one_caller(locator)
     st.divider()
     _lists(locator)

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+from web.staff import PASSPHRASE_ENV
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "artifacts"  # git-ignored; CI can keep it as a build artefact
 
@@ -38,6 +40,8 @@ CHROMIUM_ARGS = [
 # Every URL that is not our own server. Matched by the Playwright driver, so local
 # requests are not round-tripped through Python and timings stay honest.
 NOT_LOCAL = re.compile(r"^(?!(?:https?|wss?)://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?:[/?#]|$))")
+# The staff passphrase of every server the tests start.
+STAFF_PASSPHRASE = "correct horse battery staple"
 # The one third-party request the app may make: OpenStreetMap tile images.
 OSM_TILE = re.compile(r"^https://([a-z0-9-]+\.)?tile\.openstreetmap\.org/")
 
@@ -209,6 +213,16 @@ def wait_for_app(page: Page, timeout: float = 30.0, quiet: float = 0.15, allow_e
             raise AssertionError(f"the Streamlit script raised:\n{exc.first.inner_text()}")
 
 
+def sign_in(page: Page, passphrase: str = STAFF_PASSPHRASE) -> None:
+    """On the call-centre page, type the staff passphrase and press Enter, as staff do."""
+    from components.staff_sign_in import PASSPHRASE_LABEL
+
+    field = page.get_by_label(PASSPHRASE_LABEL)
+    field.fill(passphrase)
+    field.press("Enter")
+    wait_for_app(page)
+
+
 def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
     """Save a PNG of the page to artifacts/screenshots/<name>.png and return its path."""
     path = ARTIFACTS / "screenshots" / f"{name}.png"
@@ -252,11 +266,14 @@ class StreamlitServer:
             pass
 
 
-def start_streamlit(script: str, *args: str, ready_timeout: float = 60.0, attempts: int = 3) -> StreamlitServer:
+def start_streamlit(script: str, *args: str, env: dict[str, str] | None = None, ready_timeout: float = 60.0,
+                    attempts: int = 3) -> StreamlitServer:
     """Start `streamlit run <script>` (path relative to the repo root) on a free port.
 
     Returns once /_stcore/health answers "ok"; raises with the server's output if it
-    exits or does not answer within ready_timeout. Extra args go to `streamlit run`.
+    exits or does not answer within ready_timeout. Extra args go to `streamlit run`;
+    `env` is added to the server's environment, whose staff passphrase is always
+    STAFF_PASSPHRASE (never a developer's own).
     """
     __tracebackhide__ = True
     if not (REPO_ROOT / script).is_file():
@@ -279,7 +296,8 @@ def start_streamlit(script: str, *args: str, ready_timeout: float = 60.0, attemp
         with open(log_path, "wb") as out:  # a file, not a pipe: a full pipe would block the server
             proc = subprocess.Popen(
                 cmd, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                start_new_session=True,
+                env={**os.environ, "PYTHONUNBUFFERED": "1", PASSPHRASE_ENV: STAFF_PASSPHRASE, **(env or {})},
             )
         server = StreamlitServer(script, f"http://127.0.0.1:{port}", proc, log_path)
         deadline = time.monotonic() + ready_timeout

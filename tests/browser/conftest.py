@@ -1,7 +1,7 @@
 """Fixtures for browser tests: chromium, Streamlit servers, recorded pages.
 
     browser            session  Playwright Browser (Debian's /usr/bin/chromium, headless)
-    streamlit_app      session  factory: streamlit_app("bench/minimal_app.py", *args) -> base URL
+    streamlit_app      session  factory: streamlit_app("bench/minimal_app.py", *args, env={...}) -> base URL
     app_url            session  base URL of app.py
     new_page           test     factory: new_page(viewport=(w, h)) -> recorded Page, own context
     page               test     a recorded Page (viewport from @pytest.mark.viewport, default 1280x900)
@@ -60,10 +60,10 @@ def streamlit_app():
     """Factory: start (once per session and arguments) `streamlit run script *args`; returns its URL."""
     servers = {}
 
-    def start(script: str, *args: str) -> str:
-        key = (script, args)
+    def start(script: str, *args: str, env: dict[str, str] | None = None) -> str:
+        key = (script, args, tuple(sorted((env or {}).items())))
         if key not in servers:
-            servers[key] = start_streamlit(script, *args)
+            servers[key] = start_streamlit(script, *args, env=env)
         return servers[key].url
 
     yield start
