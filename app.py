@@ -13,7 +13,7 @@ from components.clinic_list import show_clinic_list
 from components.clinic_map import ClinicPin, SearchPin, show_map
 from components.footer import show_footer
 from components.layout import apply_layout
-from components.resources import locator_or_stop, treatment_sections
+from components.resources import load_locator, locator_or_stop, treatment_sections
 from components.search import KEY, search_field, search_for, search_hint
 from components.search_problem import show_problem
 from components.treatment import show_treatment
@@ -83,23 +83,30 @@ def about_treatment() -> None:
     show_treatment(treatment_sections())
 
 
-# An emoji favicon is drawn locally; a Material icon one (the pages' own icons, if none
-# is set here) would be fetched from fonts.gstatic.com.
-st.set_page_config(page_title="Clinic Locator", page_icon="📍", layout="wide")
-apply_layout()
-find_a_clinic_page = st.Page(find_a_clinic, title="Find a clinic", icon=":material/location_on:", url_path="",
-                             default=True)
-about_treatment_page = st.Page(about_treatment, title="About treatment", icon=":material/medical_information:",
-                               url_path="about-treatment")
-page = st.navigation(
-    [
-        find_a_clinic_page,
-        # Staff's, not patients': opened at /call-centre, never linked from the navigation.
-        st.Page(call_centre, title="Call centre", icon=":material/support_agent:", url_path="call-centre",
-                visibility="hidden"),
-        about_treatment_page,
-    ],
-    position="top",
-)
-page.run()
-show_footer(sources())
+if __name__ == "__main__":  # Streamlit runs this file as the script that draws every page
+    # An emoji favicon is drawn locally; a Material icon one (the pages' own icons, if none
+    # is set here) would be fetched from fonts.gstatic.com.
+    st.set_page_config(page_title="Clinic Locator", page_icon="📍", layout="wide")
+    apply_layout()
+    find_a_clinic_page = st.Page(find_a_clinic, title="Find a clinic", icon=":material/location_on:", url_path="",
+                                 default=True)
+    about_treatment_page = st.Page(about_treatment, title="About treatment", icon=":material/medical_information:",
+                                   url_path="about-treatment")
+    page = st.navigation(
+        [
+            find_a_clinic_page,
+            # Staff's, not patients': opened at /call-centre, never linked from the navigation.
+            st.Page(call_centre, title="Call centre", icon=":material/support_agent:", url_path="call-centre",
+                    visibility="hidden"),
+            about_treatment_page,
+        ],
+        position="top",
+    )
+    page.run()
+    show_footer(sources())
+else:
+    # `streamlit run app.py` first imports this file to find `app` (st.App): one server for
+    # the pages and, beside them, the JSON API, framing rules and CORS (web/server.py).
+    from web.server import server_options
+
+    app = st.App(__file__, **server_options(load_locator))

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -42,6 +43,9 @@ CHROMIUM_ARGS = [
 NOT_LOCAL = re.compile(r"^(?!(?:https?|wss?)://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?:[/?#]|$))")
 # The staff passphrase of every server the tests start.
 STAFF_PASSPHRASE = "correct horse battery staple"
+# The clinics' website, as named in the app server's CLINIC_LOCATOR_ALLOWED_ORIGINS (with the
+# local parent page of the embed tests).
+CLINIC_SITE = "https://www.clinics.example"
 # The one third-party request the app may make: OpenStreetMap tile images.
 OSM_TILE = re.compile(r"^https://([a-z0-9-]+\.)?tile\.openstreetmap\.org/")
 
@@ -229,6 +233,50 @@ def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=full_page, animations="disabled")
     return path
+
+
+# ---------------------------------------------------------------- a parent site
+
+
+class ParentSite:
+    """A local web server on its own port (so its own origin) serving one page that embeds the app.
+
+    `url` is its base URL; `/embed.html` is tests/browser/embed_parent.html with {{APP}}
+    set to the address given to `embed_app`. Threads, not a process: it only serves a file.
+    """
+
+    def __init__(self) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        site = self
+        self.app_url = ""
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                if self.path.split("?")[0] != "/embed.html":
+                    self.send_error(404)
+                    return
+                body = (Path(__file__).with_name("embed_parent.html").read_text()
+                        .replace("{{APP}}", site.app_url).encode())
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def embed_app(self, app_url: str) -> None:
+        self.app_url = app_url
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
 
 
 # ---------------------------------------------------------------- streamlit server

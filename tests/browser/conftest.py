@@ -2,7 +2,8 @@
 
     browser            session  Playwright Browser (Debian's /usr/bin/chromium, headless)
     streamlit_app      session  factory: streamlit_app("bench/minimal_app.py", *args, env={...}) -> base URL
-    app_url            session  base URL of app.py
+    parent_site        session  ParentSite: a local page on another origin that embeds app.py
+    app_url            session  base URL of app.py (its allowed origins: CLINIC_SITE and parent_site)
     new_page           test     factory: new_page(viewport=(w, h)) -> recorded Page, own context
     page               test     a recorded Page (viewport from @pytest.mark.viewport, default 1280x900)
 
@@ -18,7 +19,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from . import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, block_third_party, start_streamlit, track
+from web.headers import ORIGINS_ENV
+
+from . import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, CLINIC_SITE, ParentSite, block_third_party, start_streamlit, track
 
 DEFAULT_VIEWPORT = (1280, 900)
 HERE = Path(__file__).parent
@@ -72,8 +75,19 @@ def streamlit_app():
 
 
 @pytest.fixture(scope="session")
-def app_url(streamlit_app):
-    return streamlit_app("app.py")
+def parent_site():
+    """A local page on another origin that embeds the app (tests/browser/embed_parent.html)."""
+    site = ParentSite()
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def app_url(streamlit_app, parent_site):
+    """app.py as the clinics would run it: their website and the local parent page may frame it and call its API."""
+    url = streamlit_app("app.py", env={ORIGINS_ENV: f"{CLINIC_SITE},{parent_site.url}"})
+    parent_site.embed_app(url)
+    return url
 
 
 @pytest.fixture

@@ -1,0 +1,62 @@
+"""What ``app.py`` hands to ``st.App``: the API's routes and the middleware, configured from the environment."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from starlette.middleware import Middleware
+
+from locator.service import Locator
+from web import privacy
+from web.api import NearestApi
+from web.headers import Cors, SecurityHeaders, allowed_origins
+
+
+def server_options(get_locator: Callable[[], Locator]) -> dict:
+    """``routes`` and ``middleware`` for ``st.App``; the API answers from ``get_locator()`` (the pages' own)."""
+    privacy.install()
+    logging.getLogger(_CONTEXT_LOGGER).addFilter(_not_from_api_workers)
+    origins = allowed_origins(os.environ)
+    return {
+        "lifespan": _register_components,
+        "routes": NearestApi(get_locator).routes(),
+        # The first is outermost: every response, the API's included, gets the security headers.
+        "middleware": [Middleware(SecurityHeaders, origins=origins), Middleware(Cors, origins=origins)],
+    }
+
+
+# Streamlit warns when its commands run outside a script run; the pages' cached locator, loaded
+# first by an API request on a worker thread, starts its "Loading…" spinner there. Not a script
+# run, and not a problem: only that warning, from those threads, is dropped.
+_CONTEXT_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
+
+
+def _not_from_api_workers(record: logging.LogRecord) -> bool:
+    return not (threading.current_thread().name.startswith("AnyIO worker") and "ScriptRunContext" in record.msg)
+
+
+@asynccontextmanager
+async def _register_components(_app) -> AsyncIterator[None]:
+    """Register the custom components that were declared while ``app.py`` was imported.
+
+    A v1 component (``st_folium``) is declared when its module is imported, and
+    Streamlit registers it, so that it serves the component's files, only if
+    that happens during a script run. Under ``st.App`` the server imports
+    ``app.py``, and with it every component module, before any script runs:
+    unregistered, the map's frame would be a 404. Found by scanning the loaded
+    modules, so a component added later needs nothing here.
+    """
+    from streamlit import runtime
+    from streamlit.components.v1.custom_component import CustomComponent
+
+    registry = runtime.get_instance().component_registry
+    for module in list(sys.modules.values()):
+        for value in list(getattr(module, "__dict__", {}).values()):
+            if isinstance(value, CustomComponent):
+                registry.register_component(value)
+    yield
