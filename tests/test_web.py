@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -39,6 +40,13 @@ def test_an_entry_that_is_not_an_origin_is_left_out_and_logged(bad, caplog):
 # ------------------------------------------------------------------ bounded concurrency
 
 
+def run_async(scenario):
+    """Run ``scenario()`` in an event loop of its own, as the server's would (on a thread of its own:
+    the browser tests' Playwright keeps a loop on the main one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(scenario())).result()
+
+
 def test_requests_beyond_the_workers_and_the_waiting_room_are_refused_at_once_not_queued():
     async def scenario():
         admission = Admission(workers=1, waiting=1)
@@ -52,15 +60,17 @@ def test_requests_beyond_the_workers_and_the_waiting_room_are_refused_at_once_no
         assert await admission.run(lambda: "free again") == "free again"
         return refused.value
 
-    refused = asyncio.run(scenario())
+    refused = run_async(scenario)
     assert refused.status == 503 and refused.headers["Retry-After"].isdigit()
 
 
-def test_the_work_runs_off_the_event_loop_thread():
-    async def scenario():
-        return await Admission(workers=1, waiting=0).run(threading.get_ident)
+async def _loop_and_worker_threads() -> tuple[int, int]:
+    return threading.get_ident(), await Admission(workers=1, waiting=0).run(threading.get_ident)
 
-    assert asyncio.run(scenario()) != threading.get_ident()
+
+def test_the_work_runs_off_the_event_loop_thread():
+    loop, worker = run_async(_loop_and_worker_threads)
+    assert loop != worker
 
 
 # ------------------------------------------------------------------ nothing personal in the log
