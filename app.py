@@ -13,7 +13,7 @@ from components.clinic_list import show_clinic_list
 from components.clinic_map import ClinicPin, SearchPin, show_map
 from components.footer import show_footer
 from components.layout import apply_layout
-from components.resources import load_locator, locator_or_stop, treatment_sections
+from components.resources import load_locator, locator_or_stop, postcodes_release, treatment_sections
 from components.search import KEY, search_field, search_for, search_hint
 from components.search_problem import show_problem
 from components.treatment import show_treatment
@@ -103,7 +103,7 @@ if __name__ == "__main__":  # Streamlit runs this file as the script that draws 
         position="top",
     )
     page.run()
-    show_footer(sources())
+    show_footer(sources(), postcodes_release())
 else:
     # `streamlit run app.py` first imports this file to find `app` (st.App): one server for
     # the pages and, beside them, the JSON API, framing rules and CORS (web/server.py).

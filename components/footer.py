@@ -19,10 +19,13 @@ class Credit(Protocol):
     def licence_url(self) -> str: ...
 
 
-def show_footer(credits: Sequence[Credit]) -> None:
-    """A divider, then each dataset's attribution line, linked to its licence when it has one."""
+def show_footer(credits: Sequence[Credit], postcodes: str | None = None) -> None:
+    """A divider, which postcode data the answers use (``postcodes``, the Code-Point Open release),
+    then each dataset's attribution line, linked to its licence when it has one."""
     st.divider()
     with st.container(key="credits"):
+        if postcodes:
+            st.caption(md(f"Postcode data: {postcodes}."))
         for credit in credits:
             line = md(credit.attribution)
             st.caption(f"{line} [Licence]({credit.licence_url})" if credit.licence_url else line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from locator import Locator, LocatorError
+from locator.index import release_of
 from locator.treatment import Section, load_sections
 
 
@@ -25,6 +26,14 @@ def locator_or_stop() -> Locator:
     except LocatorError as exc:
         st.error(exc.message)
         st.stop()
+
+
+def postcodes_release() -> str | None:
+    """The Code-Point Open release the shared index was built from; None if it cannot be loaded."""
+    try:
+        return release_of(load_locator().index)
+    except LocatorError:
+        return None
 
 
 @st.cache_resource

