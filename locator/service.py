@@ -16,14 +16,12 @@ from locator.clinics import CLINICS_TOML, Clinic, load_clinics
 from locator.contacts import contact_for
 from locator.distances import distances_m
 from locator.errors import IndexUnavailable, LocatorError, NotLocatable
-from locator.index import PostcodeIndex, bng_to_wgs84
+from locator.index import PostcodeIndex, bng_to_wgs84, release_of
 from locator.model import Location, Precision, Region
 from locator.places import Place, PlaceIndex, describe_others, fold_all
 from locator.postcodes import MAX_QUERY_LENGTH, Eircode, PlaceName, QueryParser, UKPostcode
 from locator.routing import choose, eligibility
 from locator.text import fold
-
-CODEPOINT_RELEASE = "OS Code-Point Open, July 2024"
 
 
 class Locator:
@@ -139,7 +137,7 @@ class Locator:
                 lat, lon = bng_to_wgs84(float(self.index.unit_e[row]), float(self.index.unit_n[row]))
                 return Location(float(lat), float(lon), pc.region, Precision.POSTCODE, pc.normalised)
             why = ("is in the postcode list but has no map position" if row >= 0 else
-                   f"is not in the postcode list we have ({CODEPOINT_RELEASE}): it may be new or no longer used")
+                   f"is not in the postcode list we have ({release_of(self.index)}): it may be new or no longer used")
             return self._fallback(pc, f"{pc.normalised} {why}.")
         if pc.sector_digit:
             return self._fallback(pc, None)

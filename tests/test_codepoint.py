@@ -191,3 +191,8 @@ def footer_release(monkeypatch, index: Path | None) -> str:
 def test_the_footer_names_the_release_the_answers_come_from(monkeypatch, rebuilt):
     assert footer_release(monkeypatch, None) == "Postcode data: OS Code-Point Open, July 2024."
     assert footer_release(monkeypatch, rebuilt) == "Postcode data: OS Code-Point Open, April 2026 (2026.2.0)."
+
+
+def test_a_postcode_still_missing_is_explained_with_the_release_in_use(rebuilt):
+    note = Locator.load(rebuilt).lookup("SL6 8YZ").location.note
+    assert "OS Code-Point Open, April 2026" in note and "July 2024" not in note
