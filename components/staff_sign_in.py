@@ -1,15 +1,16 @@
 """The staff sign-in in front of the call-centre desk.
 
 The desk opens only after the staff passphrase is given (see ``web.staff``
-for where it comes from and how wrong tries are slowed). The sign-in lasts as
-long as the browser's session with the app: every rerun and every page of the
-app, until the tab is closed or "Sign out" is pressed.
+for where it comes from and how wrong tries are slowed). The sign-in lasts for
+the browser session: this Streamlit session keeps it, and the browser is given
+a session cookie (through ``/staff/session``: a Streamlit script cannot set
+one itself), so a reload or a new tab of the desk is still signed in until the
+browser closes or "Sign out" is pressed.
 """
 
 from __future__ import annotations
 
 import math
-import os
 
 import streamlit as st
 
@@ -29,25 +30,47 @@ UNREADABLE = "The call-centre desk is closed: `.streamlit/secrets.toml` cannot b
 
 _SIGNED_IN = "staff_signed_in"  # the passphrase's fingerprint, once signed in
 _TRIES = "staff_tries"
+_COOKIE_TO_SEND = "staff_cookie_to_send"  # the token the browser is to keep, or "" to forget it
+_SIGNED_OUT = "staff_signed_out"  # this session's cookie (read when it began) no longer counts
+
+# Has the browser call /staff/session: POST keeps a token as an HttpOnly cookie, DELETE drops it.
+_SESSION_JS = """
+export default function ({ data }) {
+  fetch(data.path, { method: data.method, body: data.token || null, credentials: "same-origin",
+                     headers: { "Content-Type": "text/plain" } }).catch(() => {});
+}
+"""
+_session_call = st.components.v2.component("clinic_locator.staff_session", html="", js=_SESSION_JS)
 
 
 def staff_signed_in() -> bool:
     """True if this session may use the desk; otherwise draws why not, or the sign-in form, and returns False."""
     try:
-        passphrase = staff.configured_passphrase(os.environ, st.secrets)
-    except FileNotFoundError:  # no secrets file at all
-        passphrase = staff.configured_passphrase(os.environ, {})
+        passphrase = staff.current_passphrase()
     except Exception as exc:  # a broken secrets file: say so rather than fail the page
         st.error(UNREADABLE.format(why=type(exc).__name__))
         return False
     if passphrase is None:
         st.warning(NOT_SET)
         return False
-    if st.session_state.get(_SIGNED_IN) == staff.fingerprint(passphrase):
+    _tell_the_browser()
+    fingerprint = staff.fingerprint(passphrase)
+    if (st.session_state.get(_SIGNED_IN) != fingerprint and not st.session_state.get(_SIGNED_OUT)
+            and staff.token_valid(st.context.cookies.get(staff.COOKIE), passphrase)):
+        st.session_state[_SIGNED_IN] = fingerprint  # signed in earlier in this browser session
+    if st.session_state.get(_SIGNED_IN) == fingerprint:
         st.button(SIGN_OUT, key="staff_sign_out", on_click=_sign_out, type="tertiary")
         return True
     _sign_in_form(passphrase)
     return False
+
+
+def _tell_the_browser() -> None:
+    """Send the cookie change a sign-in or sign-out left for this run, once."""
+    token = st.session_state.pop(_COOKIE_TO_SEND, None)
+    if token is not None:
+        _session_call(data={"path": staff.SESSION_PATH, "method": "POST" if token else "DELETE", "token": token},
+                      key="staff_session_call")
 
 
 def _sign_in_form(passphrase: str) -> None:
@@ -70,6 +93,8 @@ def _sign_in_form(passphrase: str) -> None:
         return
     staff.THROTTLE.right(tries)
     st.session_state[_SIGNED_IN] = staff.fingerprint(passphrase)
+    st.session_state[_COOKIE_TO_SEND] = staff.session_token(passphrase)
+    st.session_state[_SIGNED_OUT] = False
     # The typed passphrase is not kept in the session once it has done its job.
     del st.session_state["staff_passphrase"]
     st.rerun()
@@ -77,3 +102,5 @@ def _sign_in_form(passphrase: str) -> None:
 
 def _sign_out() -> None:
     st.session_state.pop(_SIGNED_IN, None)
+    st.session_state[_SIGNED_OUT] = True
+    st.session_state[_COOKIE_TO_SEND] = ""

@@ -199,3 +199,17 @@ def test_with_no_passphrase_set_the_page_says_how_to_set_one_and_offers_no_desk(
     assert [w.value for w in at.warning] == [NOT_SET]
     assert PASSPHRASE_ENV in NOT_SET and ".streamlit/secrets.toml" in NOT_SET
     assert not at.text_input
+
+
+# ------------------------------------------------------------------ the browser-session cookie
+
+
+def test_a_session_token_proves_this_passphrase_for_twelve_hours():
+    token = staff.session_token(PASSPHRASE, now=1_000)
+    assert staff.token_valid(token, PASSPHRASE, now=1_000 + 3600)
+    assert not staff.token_valid(token, PASSPHRASE, now=1_000 + staff.MAX_SESSION_S + 1)
+    assert not staff.token_valid(token, "another passphrase", now=1_000)
+    issued, mac = token.split(".")
+    assert not staff.token_valid(f"{int(issued) + 1}.{mac}", PASSPHRASE, now=1_000)
+    for forged in (None, "", ".", "abc.def", f"{issued}.", "1" * 40 + "." + mac, 42):
+        assert not staff.token_valid(forged, PASSPHRASE, now=1_000)

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from starlette.middleware import Middleware
 
 from locator.service import Locator
-from web import privacy
+from web import privacy, staff_session
 from web.api import NearestApi
 from web.headers import Cors, SecurityHeaders, allowed_origins
 
@@ -24,7 +24,7 @@ def server_options(get_locator: Callable[[], Locator]) -> dict:
     origins = allowed_origins(os.environ)
     return {
         "lifespan": _register_components,
-        "routes": NearestApi(get_locator).routes(),
+        "routes": [*NearestApi(get_locator).routes(), *staff_session.ROUTES],
         # The first is outermost: every response, the API's included, gets the security headers.
         "middleware": [Middleware(SecurityHeaders, origins=origins), Middleware(Cors, origins=origins)],
     }

@@ -7,6 +7,12 @@ top-level secrets into the environment, which would override the operator's
 own variable). ``bin/app`` writes a random one there on first run
 (:func:`ensure_secrets_file`).
 
+A sign-in lasts for the browser session: the page has the browser fetch
+``/staff/session`` with a token (:func:`session_token`), which sets an
+HttpOnly, SameSite=Strict cookie without an expiry date, so a reload or a
+second tab of the desk is still signed in until the browser closes (or 12
+hours pass, or the passphrase changes, or the server restarts).
+
 Wrong tries are slowed twice over: each browser session waits longer after
 every wrong try past the first few, and the whole process does too once wrong
 tries pile up across sessions, so opening a new session does not start a
@@ -48,6 +54,20 @@ def configured_passphrase(environ: Mapping[str, str], secrets_: Mapping) -> str 
     return value.strip()
 
 
+def current_passphrase() -> str | None:
+    """The passphrase now: the environment's, else Streamlit's secrets (``st.secrets``), else None.
+
+    A secrets file that exists but cannot be parsed raises (Streamlit's error), so that the
+    page can say so rather than act as if none were set.
+    """
+    import streamlit as st
+
+    try:
+        return configured_passphrase(os.environ, st.secrets)
+    except FileNotFoundError:  # no secrets file at all
+        return configured_passphrase(os.environ, {})
+
+
 def matches(given: str, passphrase: str) -> bool:
     """Whether ``given`` is the passphrase, in time that does not depend on where they differ.
 
@@ -60,6 +80,36 @@ def matches(given: str, passphrase: str) -> bool:
 def fingerprint(passphrase: str) -> str:
     """What a signed-in session keeps instead of the passphrase: a new passphrase signs everyone out."""
     return hashlib.sha256(b"clinic-locator staff sign-in\0" + passphrase.encode()).hexdigest()
+
+
+# --- the browser-session cookie ------------------------------------------------------------
+
+COOKIE = "clinic_locator_staff"
+SESSION_PATH = "/staff/session"
+MAX_SESSION_S = 12 * 3600
+# Signs the cookies of this server process only: a restart signs everyone out.
+_SESSION_KEY = secrets.token_bytes(32)
+
+
+def session_token(passphrase: str, now: float | None = None) -> str:
+    """A token that proves a sign-in with ``passphrase``: its time, and a MAC of it and the passphrase."""
+    issued = int(time.time() if now is None else now)
+    return f"{issued}.{_mac(issued, passphrase)}"
+
+
+def token_valid(token: str | None, passphrase: str, now: float | None = None) -> bool:
+    """Whether ``token`` came from :func:`session_token` with this passphrase, this process, recently."""
+    if not isinstance(token, str):
+        return False
+    issued, _, mac = token.partition(".")
+    if not (issued.isdigit() and len(issued) <= 12 and mac):
+        return False
+    age = (time.time() if now is None else now) - int(issued)
+    return 0 <= age <= MAX_SESSION_S and hmac.compare_digest(mac, _mac(int(issued), passphrase))
+
+
+def _mac(issued: int, passphrase: str) -> str:
+    return hmac.new(_SESSION_KEY, f"{issued}:{fingerprint(passphrase)}".encode(), hashlib.sha256).hexdigest()
 
 
 def _digest(text: str) -> bytes:

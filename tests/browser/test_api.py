@@ -192,3 +192,13 @@ def test_every_response_says_who_may_frame_it_and_not_to_sniff(app_url, path, pa
     assert response.status_code == 200
     assert response.headers["content-security-policy"] == f"frame-ancestors 'self' {CLINIC_SITE} {parent_site.url}"
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_staff_session_route_sets_no_cookie_without_a_real_sign_in(app_url):
+    from web.staff import COOKIE, SESSION_PATH
+
+    for token in ("", "1.abc", f"{10**9}.{'0' * 64}"):
+        response = requests.post(app_url + SESSION_PATH, data=token, timeout=30)
+        assert_json_error(response, 403)
+        assert COOKIE not in response.headers.get("set-cookie", "")
+    assert_json_error(requests.get(app_url + SESSION_PATH, timeout=30), 405)

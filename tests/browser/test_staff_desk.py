@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from components.call_centre import FIELD_LABEL
 from components.staff_sign_in import PASSPHRASE_LABEL, WRONG
+from web import staff
 
 from . import screenshot, sign_in, wait_for_app
 
@@ -54,3 +55,36 @@ def test_the_desk_before_sign_in_after_a_wrong_passphrase_and_after_the_right_on
     wait_for_app(page)
     expect(page.get_by_text("The nearest clinic to SL6 8DG is our Maidenhead clinic")).to_be_visible()
     screenshot(page, "call-centre-signed-in", full_page=False)
+
+
+def test_the_sign_in_lasts_for_the_browser_session_and_sign_out_ends_it(page: Page, app_url):
+    desk = page.get_by_role("textbox", name=FIELD_LABEL)
+    page.goto(app_url + DESK_PATH)
+    wait_for_app(page)
+    sign_in(page)
+    expect(desk).to_be_visible()
+    cookies = []
+    for _ in range(50):  # the page asks for the cookie just after drawing the desk
+        cookies = [c for c in page.context.cookies() if c["name"] == staff.COOKIE]
+        if cookies:
+            break
+        page.wait_for_timeout(100)
+    [cookie] = cookies
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["expires"] == -1  # gone when the browser closes
+
+    page.reload()
+    wait_for_app(page)
+    expect(desk).to_be_visible()
+    second_tab = page.context.new_page()
+    second_tab.goto(app_url + DESK_PATH)
+    expect(second_tab.get_by_role("textbox", name=FIELD_LABEL)).to_be_visible(timeout=30_000)
+    second_tab.close()
+
+    page.get_by_role("button", name="Sign out").click()
+    wait_for_app(page)
+    expect(page.get_by_label(PASSPHRASE_LABEL)).to_be_visible()
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_label(PASSPHRASE_LABEL)).to_be_visible()
+    expect(desk).to_have_count(0)
+    page.log.errors[:] = [e for e in page.log.errors if not _SUBPAGE_PROBE.search(e)]
