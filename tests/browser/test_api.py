@@ -202,3 +202,11 @@ def test_the_staff_session_route_sets_no_cookie_without_a_real_sign_in(app_url):
         assert_json_error(response, 403)
         assert COOKIE not in response.headers.get("set-cookie", "")
     assert_json_error(requests.get(app_url + SESSION_PATH, timeout=30), 405)
+
+
+def test_a_big_answer_comes_gzipped_to_a_client_that_takes_it_and_plain_to_one_that_does_not(api):
+    queries = {"queries": QUERIES * 10}
+    zipped = post(api, queries, **{"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip" and len(zipped.json()["results"]) == len(QUERIES) * 10
+    plain = requests.post(api, json=queries, headers={"Accept-Encoding": "identity"}, timeout=30)
+    assert "content-encoding" not in plain.headers and plain.json() == zipped.json()
