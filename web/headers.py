@@ -80,9 +80,12 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
+                # Another policy a response brings is enforced as well as this one (browsers apply
+                # every CSP header); nosniff is added only once.
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 message["headers"] = [*message.get("headers", []),
-                                      *(h for h in self.headers if h[0] not in names)]
+                                      *(h for h in self.headers if h[0] == b"content-security-policy"
+                                        or h[0] not in names)]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
