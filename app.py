@@ -10,15 +10,15 @@ import streamlit as st
 
 from components.answer_card import show_answer
 from components.clinic_list import show_clinic_list
-from components.clinic_map import ClinicPin, SearchPin, show_map
+from components.clinic_map import show_map
 from components.footer import show_footer
 from components.layout import apply_layout
-from components.resources import load_locator, locator_or_stop, postcodes_release, treatment_sections
+from components.resources import load_locator, locator_or_stop, postcodes_release, treatment_or_stop
 from components.search import KEY, search_field, search_for, search_hint
 from components.search_problem import show_problem
 from components.treatment import show_treatment
+from components.view import ClinicPin, answer_card, clinic_pins, search_pin
 from locator import Locator, LocatorError
-from locator.contacts import home_contact
 from locator.sources import sources
 
 
@@ -30,7 +30,7 @@ ANSWER_FIRST_S = 0.05
 
 def find_a_clinic() -> None:
     locator = locator_or_stop()
-    pins = [ClinicPin.from_core(c, home_contact(c)) for c in locator.clinics]
+    pins = clinic_pins(locator.clinics)
     st.title("Find your nearest clinic", anchor=False)
     search_hint()
     search_and_answer(locator, pins)
@@ -52,9 +52,8 @@ def search_and_answer(locator: Locator, pins: list[ClinicPin]) -> None:
             except LocatorError as exc:
                 show_problem(exc.message, exc.suggestions, search_for)
             else:
-                show_answer(answer, about_treatment_page, search_for, {BACK: query})
-                location = answer.location
-                searched = SearchPin(location.lat, location.lon, location.normalised, answer.clinic.id)
+                show_answer(answer_card(answer), about_treatment_page, search_for, {BACK: query})
+                searched = search_pin(answer)
     with right:
         if query:
             # The browser draws what has arrived only when messages pause; the map's message,
@@ -80,7 +79,7 @@ def about_treatment() -> None:
     if searched:
         st.page_link(find_a_clinic_page, label="Back to your nearest clinic", icon=":material/arrow_back:",
                      query_params={KEY: searched})
-    show_treatment(treatment_sections())
+    show_treatment(treatment_or_stop())
 
 
 if __name__ == "__main__":  # Streamlit runs this file as the script that draws every page

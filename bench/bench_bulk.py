@@ -67,14 +67,14 @@ def sample_postcodes(locator: Locator, n: int) -> list[str]:
 
 
 def core(locator: Locator, text: str, runs: int) -> dict[str, float]:
-    stages: dict[str, list[float]] = {"read": [], "lookup_many": [], "result_rows": [], "to_csv": [], "total": []}
+    stages: dict[str, list[float]] = {"read": [], "answer_list": [], "rows": [], "to_csv": [], "total": []}
     for _ in range(runs):
         t0 = time.perf_counter()
         queries = bulk.read_queries_text(text)
         t1 = time.perf_counter()
-        result = locator.lookup_many(queries)
+        answers = bulk.answer_list(locator, queries)
         t2 = time.perf_counter()
-        rows = bulk.result_rows(result)
+        rows = answers.rows()
         t3 = time.perf_counter()
         bulk.to_csv_bytes(rows)
         t4 = time.perf_counter()
@@ -138,10 +138,10 @@ def main() -> None:
 
 
 def report(core_times: dict, browser_times: dict, args) -> None:
-    print(f"Core, median of {args.runs} runs (seconds): read pasted text, lookup_many, result_rows, to_csv")
+    print(f"Core, median of {args.runs} runs (seconds): read pasted text, answer_list, rows, to_csv")
     print(f"{'rows':>7} {'read':>7} {'lookup':>7} {'rows':>7} {'csv':>7} {'total':>7}")
     for n, t in core_times.items():
-        print(f"{n:>7,} {t['read']:7.3f} {t['lookup_many']:7.3f} {t['result_rows']:7.3f} {t['to_csv']:7.3f} "
+        print(f"{n:>7,} {t['read']:7.3f} {t['answer_list']:7.3f} {t['rows']:7.3f} {t['to_csv']:7.3f} "
               f"{t['total']:7.3f}")
     if browser_times:
         print(f"\nBrowser, app.py Call centre page, Chromium headless, median of {args.browser_runs} fresh sessions "

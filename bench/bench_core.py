@@ -24,13 +24,13 @@ def rss_kb():
     with open('/proc/self/status') as f:
         return int(next(l for l in f if l.startswith('VmRSS')).split()[1])
 import numpy, pyproj, phonenumbers
-from locator import index, service
+from locator import clinics, index, service
 before = rss_kb()
 t0 = time.perf_counter()
 ix = index.load(build_if_missing=False)
 t1 = time.perf_counter()
 index_rss = rss_kb()
-loc = service.Locator(ix, service.load_clinics())
+loc = service.Locator(ix, clinics.load_clinics(clinics.clinics_path(), ix.clinic_positions))
 t2 = time.perf_counter()
 print(json.dumps({"index_load": t1 - t0, "locator_ready": t2 - t0, "index_rss_mb": (index_rss - before) / 1024,
                   "locator_rss_mb": (rss_kb() - before) / 1024,
@@ -65,11 +65,13 @@ def sample_postcodes(locator, n: int, seed: int = 20261124) -> list[str]:
 
 
 def bulk(locator, n: int, runs: int) -> float:
+    from locator.bulk import answer_list
+
     queries = sample_postcodes(locator, n)
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        locator.lookup_many(queries)
+        answer_list(locator, queries)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
@@ -96,7 +98,7 @@ def main() -> None:
         ("cold index load (built index)", f"{figures['index_load'] * 1000:.0f} ms", "≤ 300 ms"),
         ("cold load to a ready Locator", f"{figures['locator_ready'] * 1000:.0f} ms", ""),
         ("single lookup", f"{single(locator, args.runs) * 1e6:.1f} µs", "≤ 50 µs"),
-        ("100,000 postcodes in bulk", f"{bulk(locator, 100_000, args.runs):.3f} s", "≤ 0.5 s"),
+        ("100,000 postcodes in bulk (answer_list)", f"{bulk(locator, 100_000, args.runs):.3f} s", "≤ 0.5 s"),
         ("index memory (RSS growth on load)", f"{figures['index_rss_mb']:.1f} MB", "≤ 40 MB"),
         ("  of which unit arrays", f"{figures['arrays_mb']:.1f} MB", ""),
         ("ready Locator memory (index + lookups)", f"{figures['locator_rss_mb']:.1f} MB", ""),

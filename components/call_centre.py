@@ -11,18 +11,17 @@ does not lose it or run it again; a new paste or a new file replaces it.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 import streamlit as st
 
 from components.copy_button import copy_button
-from components.readout import readout_sentence
-from locator import bulk
+from components.view import ListResult, distance_rows, list_result, readout
+from locator import bulk, messages
 from locator.errors import LocatorError
 
 # The main page's field, word for word: staff ask the caller the same question.
-FIELD_LABEL = "Your postcode or town"
+FIELD_LABEL = messages.SEARCH_LABEL
 LIST_LABEL = "Postcodes, one per line"
 UPLOAD_LABEL = "Or upload a CSV file"
 FIND_ONE = "Find nearest clinic"
@@ -34,8 +33,6 @@ LIMITS = (f"A list may hold up to {bulk.MAX_ROWS:,} postcodes or towns, one per 
           f"{bulk.MAX_UPLOAD_MB} MB. In a file, the column headed Postcode, Eircode or Location is used, "
           f"else the first column. Blank lines are skipped.")
 
-# Lists are looked up this many rows at a time, so that the progress bar moves.
-CHUNK = 5_000
 _STATE = "cc_bulk_result"
 _UPLOAD_SEEN = "cc_upload_seen"
 # The marks that start Markdown syntax mid-line, a directive (:red[...]), maths ($...$) or an entity.
@@ -47,17 +44,6 @@ _LIST_START = re.compile(r"^(\s*\d+)([.)])")
 # and leaves ordinary sentences ("postcode: ZZ is ...") untouched.
 _LINK_MARKS = re.compile(r"(?<=[:@])(?=[\w/])|(?i:(?<=www))(?=\.)")
 _WORD_JOINER = "\u2060"
-
-
-@dataclass(frozen=True)
-class ListResult:
-    """One list's answer, as shown and downloaded."""
-
-    source: str  # "paste" or "upload": what produced it
-    rows: list[dict]
-    per_clinic: dict[str, int]
-    per_error: dict[str, int]
-    csv: bytes
 
 
 @dataclass(frozen=True)
@@ -84,7 +70,7 @@ def show_call_centre(locator) -> None:
 def _one_caller(locator) -> None:
     st.subheader("One caller", anchor=False)
     with st.form("cc_caller", border=False):
-        query = st.text_input(FIELD_LABEL, key="cc_query", placeholder="e.g. SL6 8DG, D18 X5K7 or Reading")
+        query = st.text_input(FIELD_LABEL, key="cc_query", placeholder=messages.SEARCH_PLACEHOLDER)
         st.form_submit_button(FIND_ONE)
     if not query or not query.strip():
         return
@@ -97,15 +83,14 @@ def _one_caller(locator) -> None:
             for i, suggestion in enumerate(exc.suggestions):
                 st.button(as_text(suggestion), key=f"cc_suggestion_{i}", on_click=_search_for, args=(suggestion,))
         return
-    sentence = readout_sentence(answer)
+    sentence = readout(answer)
     st.markdown("**Read this out**")
     st.code(sentence, language=None, wrap_lines=True)
     copy_button(sentence, COPY_LABEL, key="cc_copy")
     if answer.location.note:
         st.caption(as_text(answer.location.note))
     st.dataframe(
-        [{"Clinic": d.clinic.name, "Miles": round(d.miles, 1), "Km": round(d.km, 1),
-          "Takes this caller": "Yes" if d.serves_you else "No (another country)"} for d in answer.distances],
+        distance_rows(answer),
         hide_index=True,
         column_config={"Miles": st.column_config.NumberColumn(format="%.1f"),
                        "Km": st.column_config.NumberColumn(format="%.1f")},
@@ -153,21 +138,16 @@ def _run(locator, source: str, read) -> ListResult | ListRefused:
         queries = read()
     except LocatorError as exc:
         return ListRefused(source, exc.message)
-    bar = st.progress(0.0, text=f"Looking up {len(queries):,} rows…") if len(queries) > CHUNK else None
-    rows: list[dict] = []
-    per_clinic: Counter[str] = Counter()
-    per_error: Counter[str] = Counter()
-    for start in range(0, len(queries), CHUNK):
-        result = locator.lookup_many(queries[start:start + CHUNK])
-        rows += bulk.result_rows(result)
-        clinics, errors = result.counts()
-        per_clinic.update(clinics)
-        per_error.update(errors)
+    bar = st.progress(0.0, text=f"Looking up {len(queries):,} rows…") if len(queries) > bulk.CHUNK else None
+
+    def progress(done: int, total: int) -> None:
         if bar:
-            bar.progress(len(rows) / len(queries), text=f"Looked up {len(rows):,} of {len(queries):,} rows…")
+            bar.progress(done / total, text=f"Looked up {done:,} of {total:,} rows…")
+
+    answers = bulk.answer_list(locator, queries, on_progress=progress)
     if bar:
         bar.empty()
-    return ListResult(source, rows, dict(per_clinic), dict(per_error), bulk.to_csv_bytes(rows))
+    return list_result(source, answers)
 
 
 def _show_result(result: ListResult) -> None:

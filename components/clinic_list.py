@@ -1,4 +1,4 @@
-"""All four clinics with their contact details, shown before and after a search."""
+"""Every clinic with its contact details, shown before and after a search."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ from typing import Sequence
 
 import streamlit as st
 
-from components.clinic_map import MapClinic
 from components.text import md
+from components.view import ClinicPin
 
 HEADING = "Our clinics"
 NUMBERS_NOTE = ("Numbers are written as dialled within each clinic's own country. "
                 "Search above for the number to dial from where you are.")
 
 
-def show_clinic_list(clinics: Sequence[MapClinic]) -> None:
+def show_clinic_list(clinics: Sequence[ClinicPin]) -> None:
     """Each clinic's name, address, phone (a ``tel:`` link) and email (a ``mailto:`` link).
 
     Side by side on wide screens, one under another on phones. Phone and

@@ -21,7 +21,6 @@ import hashlib
 import html
 import math
 import re
-from dataclasses import dataclass
 from typing import Any, Iterable, Protocol, Sequence
 
 import branca.colormap
@@ -30,6 +29,10 @@ import folium.elements
 from branca.element import MacroElement
 from folium.template import Template
 from streamlit_folium import st_folium
+
+from locator import messages
+from locator.clinics import EMAIL_ADDRESS
+from locator.errors import MapDataError
 
 LEAFLET_VERSION = "1.9.4"
 JQUERY_VERSION = "3.7.1"
@@ -59,7 +62,7 @@ _SEARCHED_COLOUR = "#c2185b"
 
 
 class MapClinic(Protocol):
-    """What the map needs to know about one clinic (see :class:`ClinicPin`)."""
+    """What the map needs to know about one clinic (:class:`components.view.ClinicPin` fits)."""
 
     @property
     def id(self) -> str: ...
@@ -80,7 +83,7 @@ class MapClinic(Protocol):
 
 
 class MapSearch(Protocol):
-    """What the map needs to know about a search (see :class:`SearchPin`)."""
+    """What the map needs to know about a search (:class:`components.view.SearchPin` fits)."""
 
     @property
     def lat(self) -> float: ...
@@ -90,59 +93,6 @@ class MapSearch(Protocol):
     def label(self) -> str: ...
     @property
     def clinic_id(self) -> str: ...
-
-
-@dataclass(frozen=True, slots=True)
-class ClinicPin:
-    """One clinic as the map shows it.
-
-    ``address`` is the address lines in order; ``lat``/``lon`` WGS84 degrees;
-    ``phone_display`` the number as the reader dials it (``0800 783 6106``);
-    ``phone_tel`` the ``tel:`` link (``tel:+448007836106``).
-    """
-
-    id: str
-    name: str
-    address: tuple[str, ...]
-    lat: float
-    lon: float
-    phone_display: str
-    phone_tel: str
-    email: str
-
-    @classmethod
-    def from_core(cls, clinic: Any, contact: Any) -> ClinicPin:
-        """Adapt a ``locator.clinics.Clinic`` and its ``locator.contacts.Contact``.
-
-        Duck-typed, so this module does not import the core: ``clinic`` needs
-        ``id, name, address, lat, lon``; ``contact`` needs ``phone_dial,
-        phone_e164, email``.
-        """
-        return cls(
-            id=clinic.id,
-            name=clinic.name,
-            address=tuple(clinic.address),
-            lat=clinic.lat,
-            lon=clinic.lon,
-            phone_display=contact.phone_dial,
-            phone_tel="tel:" + contact.phone_e164,
-            email=contact.email,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class SearchPin:
-    """A search as the map shows it.
-
-    ``label`` is what the person searched for, shown as typed (it is
-    escaped, never run as HTML); ``clinic_id`` the ``id`` of the clinic the
-    search chose.
-    """
-
-    lat: float
-    lon: float
-    label: str
-    clinic_id: str
 
 
 def asset_links(
@@ -183,11 +133,11 @@ def listed_links(m: folium.Map) -> tuple[list[str], list[str]]:
 
 
 def check_local_links(m: folium.Map, asset_base: str = FRAME_ASSET_BASE) -> None:
-    """Raise ``ValueError`` unless every listed JS/CSS link is a vendored file under ``asset_base``."""
+    """Raise :class:`~locator.errors.MapDataError` unless every listed JS/CSS link is a vendored file under ``asset_base``."""
     js, css = listed_links(m)
     foreign = [url for url in js + css if not _is_local(url, asset_base)]
     if foreign:
-        raise ValueError(
+        raise _unmappable(
             "The map lists files that are not served by the app itself: "
             + ", ".join(foreign)
             + ". Vendor them under static/vendor (see static/vendor/README.md) "
@@ -212,17 +162,17 @@ def build_map(
     ``st_folium`` sees an unchanged map as unchanged. Build a fresh map for
     every draw: ``st_folium`` renames the elements of the map it is given.
 
-    Raises ``ValueError`` for no clinics, repeated clinic ids, a position
+    Raises :class:`~locator.errors.MapDataError` (a ``ValueError``) for no clinics, repeated clinic ids, a position
     that is not a finite latitude/longitude, a ``searched.clinic_id`` that
     is not one of the clinics, or a phone/email that would not make a
     ``tel:``/``mailto:`` link.
     """
     clinics = list(clinics)
     if not clinics:
-        raise ValueError("build_map needs at least one clinic.")
+        raise _unmappable("build_map needs at least one clinic.")
     ids = [c.id for c in clinics]
     if len(set(ids)) != len(ids):
-        raise ValueError(f"Clinic ids must be unique, got {ids}.")
+        raise _unmappable(f"Clinic ids must be unique, got {ids}.")
     where = {c.id: _position(c.lat, c.lon, f"clinic {c.id!r}") for c in clinics}
 
     chosen = None
@@ -230,7 +180,7 @@ def build_map(
         searched_at = _position(searched.lat, searched.lon, "the searched place")
         chosen = next((c for c in clinics if c.id == searched.clinic_id), None)
         if chosen is None:
-            raise ValueError(
+            raise _unmappable(
                 f"searched.clinic_id {searched.clinic_id!r} is not one of the clinics ({', '.join(ids)})."
             )
         focus = [searched_at, where[chosen.id]]
@@ -425,7 +375,6 @@ def _text(value: object) -> str:
 
 
 _TEL = re.compile(r"tel:\+?[0-9]{3,20}")
-_EMAIL = re.compile(r"[^@\s<>\"'`\\?#/:]+@[^@\s<>\"'`\\?#/:]+\.[^@\s<>\"'`\\?#/:]+")
 
 
 def _shortened(label: str) -> str:
@@ -441,9 +390,9 @@ def _shortened(label: str) -> str:
 
 def _clinic_popup_html(c: MapClinic) -> str:
     if not _TEL.fullmatch(c.phone_tel):
-        raise ValueError(f"Clinic {c.id!r}: phone_tel must look like 'tel:+448007836106', got {c.phone_tel!r}.")
-    if not _EMAIL.fullmatch(c.email):
-        raise ValueError(f"Clinic {c.id!r}: {c.email!r} is not an email address.")
+        raise _unmappable(f"Clinic {c.id!r}: phone_tel must look like 'tel:+448007836106', got {c.phone_tel!r}.")
+    if not EMAIL_ADDRESS.fullmatch(c.email):
+        raise _unmappable(f"Clinic {c.id!r}: {c.email!r} is not an email address.")
     address = "".join(f"<br>{_text(line)}" for line in c.address)
     return (
         f'<div class="clinic-popup" data-clinic-id="{_text(c.id)}">'
@@ -460,8 +409,13 @@ def _position(lat: Any, lon: Any, what: str) -> tuple[float, float]:
     except (TypeError, ValueError):
         point = (math.nan, math.nan)
     if not (all(math.isfinite(v) for v in point) and -90 <= point[0] <= 90 and -180 <= point[1] <= 180):
-        raise ValueError(f"The position of {what} must be a finite latitude and longitude, got ({lat!r}, {lon!r}).")
+        raise _unmappable(f"The position of {what} must be a finite latitude and longitude, got ({lat!r}, {lon!r}).")
     return point
+
+
+def _unmappable(detail: str) -> MapDataError:
+    """The map cannot be drawn: a plain sentence for the page, and what is wrong for the log."""
+    return MapDataError(messages.MAP_UNAVAILABLE, detail=detail)
 
 
 def _is_local(url: str, asset_base: str) -> bool:

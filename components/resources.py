@@ -1,12 +1,21 @@
-"""What is loaded once per process and shared by every session and page."""
+"""What is loaded once per process and shared by every session and page.
+
+When something cannot be loaded, the page shows the error's plain message
+and stops; the operator's detail (which file, which command fixes it) goes
+to the server log only.
+"""
 
 from __future__ import annotations
+
+import logging
 
 import streamlit as st
 
 from locator import Locator, LocatorError
 from locator.index import release_of
 from locator.treatment import Section, load_sections
+
+log = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner="Loading the postcode index…")
@@ -17,15 +26,6 @@ def load_locator() -> Locator:
     index. A failure is not cached, so the next run tries again.
     """
     return Locator.load()
-
-
-def locator_or_stop() -> Locator:
-    """The shared locator; if it cannot be loaded, say why on the page and stop drawing it."""
-    try:
-        return load_locator()
-    except LocatorError as exc:
-        st.error(exc.message)
-        st.stop()
 
 
 def postcodes_release() -> str | None:
@@ -40,3 +40,21 @@ def postcodes_release() -> str | None:
 def treatment_sections() -> tuple[Section, ...]:
     return load_sections()
 
+
+def locator_or_stop() -> Locator:
+    """The shared locator; if it cannot be loaded, say so on the page and stop drawing it."""
+    return _or_stop(load_locator)
+
+
+def treatment_or_stop() -> tuple[Section, ...]:
+    """The treatment sections; if they cannot be read, say so on the page and stop drawing it."""
+    return _or_stop(treatment_sections)
+
+
+def _or_stop(load):
+    try:
+        return load()
+    except LocatorError as exc:
+        log.error("%s: %s", type(exc).__name__, exc.detail or exc.message)
+        st.error(exc.message)
+        st.stop()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from locator import messages
+
 #: The widget key, and so also the query parameter: ``?postcode=SL6%208DG``.
 KEY = "postcode"
-LABEL = "Your postcode or town"
-PLACEHOLDER = "e.g. SL6 8DG, D18 X5K7 or Reading"
+LABEL = messages.SEARCH_LABEL
+PLACEHOLDER = messages.SEARCH_PLACEHOLDER
 HINT = "Type your postcode or town, then press Enter."
 
 

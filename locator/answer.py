@@ -1,14 +1,17 @@
-"""What the locator answers: the clinic, how far, and how to reach it."""
+"""The last stage: what the locator answers, the clinic, how far, and how to reach it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 from locator.clinics import Clinic
 from locator.contacts import Contact
 from locator.distances import METRES_PER_MILE
 from locator.errors import LocatorError
 from locator.model import Location
+from locator.routing import Route
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,19 @@ class Answer:
                 "directions_url": self.clinic.directions_url,
             },
         }
+
+
+def answer_for(query: str, location: Location, route: Route, contact: Contact) -> Answer:
+    """The :class:`Answer` to ``query``: where it is, where it goes and how to get in touch."""
+    clinics = route.clinics
+    return Answer(
+        query=query,
+        location=location,
+        clinic=route.clinic,
+        contact=contact,
+        distances=tuple(ClinicDistance(clinics[i], float(route.metres[i]), location.region in clinics[i].serves)
+                        for i in np.argsort(route.metres, kind="stable")),
+    )
 
 
 def _distance_dict(d: ClinicDistance) -> dict:

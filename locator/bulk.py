@@ -1,14 +1,17 @@
-"""Lists of queries in, a table of answers out: the call-centre desk and ``--csv``.
+"""The list pipeline: lists of queries in, answers and a table out, for every interface that takes a list.
 
-Pure Python, no UI::
+The call-centre desk, the command line (``--json``, ``--csv``) and the JSON
+API all answer lists with :func:`answer_list`, which gives exactly what
+:meth:`Locator.lookup <locator.service.Locator.lookup>` gives, row by row,
+and reports progress as it goes. Pure Python, no UI::
 
     from pathlib import Path
     from locator import Locator
-    from locator.bulk import read_queries_csv, result_rows, to_csv
+    from locator.bulk import answer_list, read_queries_csv, to_csv
 
     queries = read_queries_csv(Path("list.csv").read_bytes())   # or read_queries_text(pasted)
-    rows = result_rows(Locator.load().lookup_many(queries))    # one dict per query, in order
-    print(to_csv(rows), end="")                               # spreadsheet-safe CSV text
+    answers = answer_list(Locator.load(), queries)             # in order; a bad row holds its error
+    print(to_csv(answers.rows()), end="")                     # spreadsheet-safe CSV text
 
 Reading rules (the same for a paste and a file):
 
@@ -35,14 +38,26 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
+import numpy as np
+
+from locator import messages
+from locator.answer import Answer, answer_for
+from locator.clinics import Clinic
 from locator.contacts import contact_for
 from locator.distances import METRES_PER_MILE
-from locator.errors import InvalidQuery
-from locator.service import BulkResult
+from locator.errors import FileTooLarge, LocatorError, TooManyRows, UnreadableFile
+from locator.locating import locate_unit_rows
+from locator.model import Location, Precision, Region
+from locator.postcodes import unit_key
+from locator.routing import Route
+from locator.service import Locator
 
 MAX_ROWS = 50_000
+# A list is answered this many rows at a time, so that progress can be shown between chunks.
+CHUNK = 5_000
 MAX_UPLOAD_MB = 10  # 50,000 rows of a few columns is about 2 MB; this leaves room for wide exports
 
 COLUMNS = ("Query", "Postcode", "Precision", "Nearest clinic", "Miles", "Km", "Phone", "Email", "Error")
@@ -58,18 +73,6 @@ _FORMULA_SET = frozenset(FORMULA_STARTS)
 
 _NOT_HEADER_CHARS = re.compile(r"[\s_\-]+")
 _DELIMITERS = ",;\t|"
-
-
-class TooManyRows(InvalidQuery):
-    """The list is longer than :data:`MAX_ROWS`."""
-
-
-class FileTooLarge(InvalidQuery):
-    """The uploaded file is bigger than :data:`MAX_UPLOAD_MB`."""
-
-
-class UnreadableFile(InvalidQuery):
-    """The upload is not a text CSV (a spreadsheet workbook, an image...)."""
 
 
 # ------------------------------------------------------------------------ reading
@@ -94,17 +97,14 @@ def read_queries_csv(data: bytes) -> list[str]:
     Raises :class:`FileTooLarge`, :class:`UnreadableFile` or :class:`TooManyRows`.
     """
     if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
-        raise FileTooLarge(
-            f"This file is {len(data) / 1024 / 1024:.1f} MB; a file may be at most {MAX_UPLOAD_MB} MB. "
-            f"Split it into smaller files, or keep only the postcode column.")
+        raise FileTooLarge(messages.file_too_large(len(data) / 1024 / 1024, MAX_UPLOAD_MB))
     text = decode(data)
     delimiter, text = _delimiter(text)
     try:
         rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
                 if any(cell.strip() for cell in row)]
     except csv.Error as exc:
-        raise UnreadableFile(f"This file could not be read as a CSV ({exc}). "
-                             f"Save it from your spreadsheet as CSV and try again.") from exc
+        raise UnreadableFile(messages.unreadable_csv(str(exc))) from exc
     column = _header_column(rows[0]) if rows else None
     if column is None:
         column = 0
@@ -120,11 +120,9 @@ def decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise UnreadableFile("This file says it is UTF-16 text but is not. Save it as CSV and try again.") from exc
+            raise UnreadableFile(messages.not_utf16()) from exc
     if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
-        raise UnreadableFile(
-            "This file is not a CSV (it looks like a spreadsheet workbook or another binary file). "
-            "In your spreadsheet choose Save As, then CSV, and upload that.")
+        raise UnreadableFile(messages.not_a_csv())
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -172,48 +170,153 @@ def _delimiter(text: str) -> tuple[str, str]:
 
 def _check_length(n: int) -> None:
     if n > MAX_ROWS:
-        raise TooManyRows(
-            f"This list has {n:,} rows; one list may hold at most {MAX_ROWS:,}. "
-            f"Split it into lists of {MAX_ROWS:,} or fewer and run each one.")
+        raise TooManyRows(messages.too_many_rows(n, MAX_ROWS))
 
 
 # ------------------------------------------------------------------------ results
 
 
-def result_rows(result: BulkResult) -> list[dict]:
-    """One dict per query, in the order given, keyed by :data:`COLUMNS`.
+@dataclass
+class AnswerList:
+    """Answers to a list of queries, column by column (cheap for 100,000 rows).
 
-    Miles and Km are numbers (rounded to 2 places) or ``None`` for a row
-    that could not be located; Error is the sentence saying why, else ``""``.
+    Row ``i`` has ``errors[i]`` set, or else ``chosen[i]`` (an index into
+    ``clinics``), ``metres[i]`` (to every clinic) and its location:
+    ``located[i]`` for a query that needed the full locate stage, else the
+    plain unit postcode in ``lat``/``lon``/``normalised`` (region Great
+    Britain, precision postcode).
     """
-    clinics = result.clinics
-    contacts: dict = {}
-    rows = []
-    chosen = result.chosen.tolist()
-    for i, query in enumerate(result.queries):
-        error = result.errors[i]
-        c = chosen[i]
-        if error is not None or c < 0:
-            rows.append({"Query": query, "Postcode": "", "Precision": "", "Nearest clinic": "", "Miles": None,
-                         "Km": None, "Phone": "", "Email": "", "Error": error.message if error else ""})
+
+    queries: list[str]
+    clinics: tuple[Clinic, ...]
+    lat: np.ndarray
+    lon: np.ndarray
+    chosen: np.ndarray
+    metres: np.ndarray
+    normalised: list[str | None]
+    located: list[Location | None]
+    errors: list[LocatorError | None]
+
+    def __len__(self) -> int:
+        return len(self.queries)
+
+    def region(self, i: int) -> Region:
+        return self.located[i].region if self.located[i] else Region.GREAT_BRITAIN
+
+    def location(self, i: int) -> Location:
+        """Row ``i``'s location (the row must have been located)."""
+        return self.located[i] or Location(float(self.lat[i]), float(self.lon[i]), Region.GREAT_BRITAIN,
+                                           Precision.POSTCODE, self.normalised[i])
+
+    def answer(self, i: int) -> Answer | LocatorError:
+        """Row ``i`` as a full :class:`~locator.answer.Answer` (what ``lookup`` gives), or its error."""
+        if self.errors[i]:
+            return self.errors[i]
+        location = self.location(i)
+        route = Route(self.clinics, int(self.chosen[i]), self.metres[i])
+        return answer_for(self.queries[i], location, route, contact_for(route.clinic, location.region))
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """How many rows went to each clinic (by name) and failed with each kind of error (by its label)."""
+        per_clinic = {c.name: 0 for c in self.clinics}
+        names = [c.name for c in self.clinics]
+        for i in self.chosen[self.chosen >= 0].tolist():
+            per_clinic[names[i]] += 1
+        per_error: dict[str, int] = {}
+        for error in self.errors:
+            if error:
+                per_error[error.label] = per_error.get(error.label, 0) + 1
+        return per_clinic, per_error
+
+    def rows(self) -> list[dict]:
+        """One table row per query, in the order given, keyed by :data:`COLUMNS`.
+
+        Miles and Km are numbers (rounded to 2 places) or ``None`` for a row
+        that could not be located; Error is the sentence saying why, else ``""``.
+        """
+        clinics = self.clinics
+        contacts: dict = {}
+        rows = []
+        chosen = self.chosen.tolist()
+        for i, query in enumerate(self.queries):
+            error = self.errors[i]
+            c = chosen[i]
+            if error is not None or c < 0:
+                rows.append({"Query": query, "Postcode": "", "Precision": "", "Nearest clinic": "", "Miles": None,
+                             "Km": None, "Phone": "", "Email": "", "Error": error.message if error else ""})
+                continue
+            located = self.located[i]
+            region = located.region if located else Region.GREAT_BRITAIN
+            contact = contacts.get((c, region))
+            if contact is None:
+                contact = contacts[(c, region)] = contact_for(clinics[c], region)
+            metres = float(self.metres[i, c])
+            rows.append({
+                "Query": query,
+                "Postcode": located.normalised if located else self.normalised[i],
+                "Precision": located.precision.value if located else Precision.POSTCODE.value,
+                "Nearest clinic": clinics[c].name,
+                "Miles": round(metres / METRES_PER_MILE, 2),
+                "Km": round(metres / 1000, 2),
+                "Phone": contact.phone_dial,
+                "Email": contact.email,
+                "Error": "",
+            })
+        return rows
+
+
+def answer_list(locator: Locator, queries: Iterable[str], *,
+                on_progress: Callable[[int, int], None] | None = None, chunk: int = CHUNK) -> AnswerList:
+    """Answer every query in order; row ``i`` is exactly what ``locator.lookup(queries[i])`` gives.
+
+    A query that fails gets its error in its own row and never stops the
+    others. The list is answered ``chunk`` rows at a time, and
+    ``on_progress(done, total)`` is called after each chunk. Full GB unit
+    postcodes (most of any real list) are located and routed a whole column
+    at a time; every other row goes through the same parse and locate stages
+    as a single lookup.
+    """
+    queries = list(queries)
+    n = len(queries)
+    answers = AnswerList(
+        queries=queries, clinics=locator.clinics, lat=np.full(n, np.nan), lon=np.full(n, np.nan),
+        chosen=np.full(n, -1), metres=np.full((n, len(locator.clinics)), np.nan),
+        normalised=[None] * n, located=[None] * n, errors=[None] * n,
+    )
+    for start in range(0, n, chunk):
+        _answer_rows(locator, answers, start, min(start + chunk, n))
+        if on_progress:
+            on_progress(min(start + chunk, n), n)
+    return answers
+
+
+def _answer_rows(locator: Locator, answers: AnswerList, start: int, stop: int) -> None:
+    """Fill rows ``start:stop`` of ``answers``: parse, locate, route (contacts are looked up per row when read)."""
+    index = locator.index
+    keys = [unit_key(q) for q in answers.queries[start:stop]]
+    rows = index.find_units(np.array([k or "" for k in keys], dtype="S7"))
+    is_unit = rows >= 0
+    is_unit[is_unit] = index.unit_e[rows[is_unit]] > 0
+    lat, lon = answers.lat[start:stop], answers.lon[start:stop]  # views: filling them fills the columns
+    lat[is_unit], lon[is_unit] = locate_unit_rows(index, rows[is_unit])
+    for i in np.flatnonzero(is_unit).tolist():
+        key = keys[i]
+        answers.normalised[start + i] = f"{key[:-3]} {key[-3:]}"
+    regions: list[Region | None] = [Region.GREAT_BRITAIN if u else None for u in is_unit.tolist()]
+    for i in np.flatnonzero(~is_unit).tolist():
+        try:
+            location = locator.locate(answers.queries[start + i])
+        except LocatorError as exc:
+            answers.errors[start + i] = exc
             continue
-        region = result.regions[i]
-        contact = contacts.get((c, region))
-        if contact is None:
-            contact = contacts[(c, region)] = contact_for(clinics[c], region)
-        metres = float(result.metres[i, c])
-        rows.append({
-            "Query": query,
-            "Postcode": result.normalised[i],
-            "Precision": result.precision[i].value,
-            "Nearest clinic": clinics[c].name,
-            "Miles": round(metres / METRES_PER_MILE, 2),
-            "Km": round(metres / 1000, 2),
-            "Phone": contact.phone_dial,
-            "Email": contact.email,
-            "Error": "",
-        })
-    return rows
+        lat[i], lon[i] = location.lat, location.lon
+        regions[i] = location.region
+        answers.located[start + i] = location
+    found = ~np.isnan(lat)
+    if found.any():
+        chosen, metres = locator.router.route_many(lat[found], lon[found], [r for r in regions if r is not None])
+        answers.chosen[start:stop][found] = chosen
+        answers.metres[start:stop][found] = metres
 
 
 def to_csv(rows: Iterable[dict], columns: Sequence[str] = COLUMNS) -> str:

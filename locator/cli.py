@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from locator import bulk
 from locator.answer import Answer, error_dict
 from locator.errors import LocatorError
 from locator.service import Locator
@@ -55,10 +56,10 @@ def _describe(answer: Answer) -> str:
 
 
 def _answer_queries(locator: Locator, queries: list[str], as_json: bool, out) -> bool:
-    result = locator.lookup_many(queries)
+    answers = bulk.answer_list(locator, queries)
     all_ok = True
     for i, query in enumerate(queries):
-        answer = result.answer(i)
+        answer = answers.answer(i)
         if isinstance(answer, LocatorError):
             all_ok = False
             out.write(json.dumps(error_dict(query, answer), ensure_ascii=False) if as_json
@@ -70,13 +71,10 @@ def _answer_queries(locator: Locator, queries: list[str], as_json: bool, out) ->
 
 
 def _answer_csv(locator: Locator, source: str, out) -> bool:
-    from locator import bulk
-
     data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-    queries = bulk.read_queries_csv(data)
-    result = locator.lookup_many(queries)
-    out.write(bulk.to_csv(bulk.result_rows(result)))
-    return not any(result.errors)
+    answers = bulk.answer_list(locator, bulk.read_queries_csv(data))
+    out.write(bulk.to_csv(answers.rows()))
+    return not any(answers.errors)
 
 
 def _version() -> int:
@@ -111,7 +109,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0 if _answer_csv(locator, args.csv, out) else 1
         return 0 if _answer_queries(locator, args.queries, args.json, out) else 1
     except LocatorError as exc:
+        # Standard error is the operator's: the sentence for people, then what to do about it.
         print(f"error: {exc.message}", file=sys.stderr)
+        if exc.detail:
+            print(f"detail: {exc.detail}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)

@@ -29,7 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from locator.errors import IndexUnavailable
+from locator import messages
+from locator.errors import CodePointError
 
 COLUMNS = 10
 _CSV_DIR = "Data/CSV/"
@@ -39,10 +40,6 @@ _UNIT = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}")
 _VERSION = re.compile(r"DATASET VERSION NUMBER:\s*(\S+)", re.I)
 _COPYRIGHT_DATE = re.compile(r"COPYRIGHT DATE:\s*(\d{8})", re.I)
 _AREA_COUNT = re.compile(r"^\s*([A-Z]{1,2})\s+(\d+)\s*$", re.M)
-
-
-class CodePointError(IndexUnavailable):
-    """The Code-Point Open download is not in the layout OS distributes, or cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -60,18 +57,18 @@ def read(path: Path) -> Units:
     """Read ``codepo_gb.zip``, or a folder holding its ``Data/CSV`` files (or those files directly)."""
     path = Path(path)
     if not path.exists():
-        raise CodePointError(f"{path} does not exist: give the codepo_gb.zip downloaded from the OS Data Hub, "
+        raise _refused(f"{path} does not exist: give the codepo_gb.zip downloaded from the OS Data Hub, "
                              f"or the folder it unpacks to.")
     try:
         if path.is_dir():
             return _read_files(_folder_files(path), path)
         if not zipfile.is_zipfile(path):
-            raise CodePointError(f"{path} is not a zip file: give the codepo_gb.zip downloaded from the OS Data Hub "
+            raise _refused(f"{path} is not a zip file: give the codepo_gb.zip downloaded from the OS Data Hub "
                                  f"(Code-Point Open, CSV), or the folder it unpacks to.")
         with zipfile.ZipFile(path) as archive:
             return _read_files(_zip_files(archive), path)
     except (OSError, zipfile.BadZipFile) as exc:
-        raise CodePointError(f"{path} could not be read ({exc}).") from exc
+        raise _refused(f"{path} could not be read ({exc}).") from exc
 
 
 # --- where the files are -------------------------------------------------------------------
@@ -115,7 +112,7 @@ def _folder_files(folder: Path) -> tuple[list[_File], bytes | None]:
 def _read_files(found: tuple[list[_File], bytes | None], source: Path) -> Units:
     files, metadata = found
     if not files:
-        raise CodePointError(f"{source} has no Data/CSV/*.csv files: is it the Code-Point Open download in CSV "
+        raise _refused(f"{source} has no Data/CSV/*.csv files: is it the Code-Point Open download in CSV "
                              f"format (codepo_gb.zip)?")
     keys: list[bytes] = []
     eastings: list[int] = []
@@ -133,7 +130,7 @@ def _read_files(found: tuple[list[_File], bytes | None], source: Path) -> Units:
     sorted_keys = key_array[order]
     duplicates = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
     if duplicates.size:
-        raise CodePointError(f"{source}: postcode {sorted_keys[duplicates[0]].decode()} appears more than once; "
+        raise _refused(f"{source}: postcode {sorted_keys[duplicates[0]].decode()} appears more than once; "
                              f"is a file there twice?")
     metadata_text = metadata.decode("utf-8", "replace") if metadata else ""
     return Units(
@@ -149,21 +146,21 @@ def _rows(file: _File) -> Iterator[tuple[bytes, int, int]]:
     try:
         text = file.read_bytes().decode("ascii")
     except UnicodeDecodeError as exc:
-        raise CodePointError(f"{file.name} is not a Code-Point Open CSV file (byte {exc.start} is not ASCII).") from None
+        raise _refused(f"{file.name} is not a Code-Point Open CSV file (byte {exc.start} is not ASCII).") from None
     for line_number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         if not row:
             continue
         if len(row) != COLUMNS:
-            raise CodePointError(f"{file.name}, line {line_number}: {len(row)} columns where Code-Point Open has "
+            raise _refused(f"{file.name}, line {line_number}: {len(row)} columns where Code-Point Open has "
                                  f"{COLUMNS} (postcode, quality, eastings, northings, then six codes).")
         compact = row[0].replace(" ", "").upper()
         if not _UNIT.fullmatch(compact):
-            raise CodePointError(f"{file.name}, line {line_number}: {row[0]!r} is not a unit postcode such as "
+            raise _refused(f"{file.name}, line {line_number}: {row[0]!r} is not a unit postcode such as "
                                  f"\"AB101AB\" or \"B1  1AA\".")
         try:
             easting, northing = int(row[2] or 0), int(row[3] or 0)
         except ValueError:
-            raise CodePointError(f"{file.name}, line {line_number}: eastings and northings must be whole metres, "
+            raise _refused(f"{file.name}, line {line_number}: eastings and northings must be whole metres, "
                                  f"not {row[2]!r}, {row[3]!r}.") from None
         yield compact.encode("ascii"), easting, northing
 
@@ -190,3 +187,8 @@ def _count_warnings(metadata: str, per_area: dict[str, int]) -> Iterator[str]:
     missing = sorted(set(expected) - set(per_area))
     if missing and len(missing) < len(expected):
         yield f"no file for {', '.join(missing)}, which Doc/metadata.txt lists"
+
+
+def _refused(detail: str) -> CodePointError:
+    """The download cannot be used: the operator's reason as detail, a plain sentence for anyone else."""
+    return CodePointError(messages.SERVICE_UNAVAILABLE, detail=detail)

@@ -1,4 +1,4 @@
-"""How to reach a clinic, written for the person who will dial it."""
+"""The contact stage: how to reach a clinic, written for the person who will dial it."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def contact_for(clinic: Clinic, caller: Region) -> Contact:
     freephone number called from the Channel Islands). Brackets round an
     area code are never dialled, so they are left out: ``01 293 7839``.
     """
-    number = phonenumbers.parse(clinic.phone, clinic.region)
+    number = phonenumbers.parse(clinic.phone, clinic.region.dial_region)
     dial = phonenumbers.format_number_for_mobile_dialing(number, caller.dial_region, with_formatting=True)
     if not dial:
         dial = phonenumbers.format_number(number, _FORMAT.INTERNATIONAL)
@@ -58,5 +58,4 @@ def contact_for(clinic: Clinic, caller: Region) -> Contact:
 
 def home_contact(clinic: Clinic) -> Contact:
     """The contact as a caller in the clinic's own country dials it (for clinic lists)."""
-    region = Region.GREAT_BRITAIN if clinic.region == "GB" else Region(clinic.region)
-    return contact_for(clinic, region)
+    return contact_for(clinic, clinic.region)

@@ -28,7 +28,3 @@ def distances_m(lat, lon, clinic_lats: np.ndarray, clinic_lons: np.ndarray) -> n
         np.repeat(lon, k), np.repeat(lat, k), np.tile(clinic_lons, n), np.tile(clinic_lats, n)
     )
     return np.asarray(metres).reshape(n, k)
-
-
-def to_miles(metres):
-    return np.asarray(metres) / METRES_PER_MILE

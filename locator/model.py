@@ -1,9 +1,11 @@
-"""The typed values passed between the core's modules."""
+"""The typed values passed between the core's stages."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+
+from locator import messages
 
 
 class Region(str, enum.Enum):
@@ -27,17 +29,17 @@ class Region(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return _REGION_LABELS[self]
+        return messages.REGION_NAMES[self.value]
+
+    @classmethod
+    def of_postcode_area(cls, area: str) -> Region:
+        """The region a UK postcode area is in: ``BT`` is Northern Ireland, ``GY`` Guernsey, and so on."""
+        return _AREA_REGIONS.get(area, cls.GREAT_BRITAIN)
 
 
-_REGION_LABELS = {
-    Region.GREAT_BRITAIN: "Great Britain",
-    Region.NORTHERN_IRELAND: "Northern Ireland",
-    Region.IRELAND: "Ireland",
-    Region.ISLE_OF_MAN: "Isle of Man",
-    Region.JERSEY: "Jersey",
-    Region.GUERNSEY: "Guernsey",
-}
+# The only UK postcode areas outside Great Britain.
+_AREA_REGIONS = {"BT": Region.NORTHERN_IRELAND, "IM": Region.ISLE_OF_MAN, "JE": Region.JERSEY,
+                 "GY": Region.GUERNSEY}
 
 
 class Precision(str, enum.Enum):

@@ -11,6 +11,12 @@ Accepted, in any case and spacing:
 Validation uses the real lists of districts and routing keys, so ``ZZ1 1AA``
 and ``D99`` are refused with a reason. The text is capped at
 :data:`MAX_QUERY_LENGTH` characters before any pattern runs.
+
+This is the pipeline's first stage: text in, a :class:`ParsedQuery` out,
+whose ``value`` is one of the query types below. Each query type has its
+locating strategy in :mod:`locator.locating`; a new kind of query is a new
+value class here plus a strategy registered there. Every sentence is from
+:mod:`locator.messages`.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from locator import reference
+from locator import messages, reference
 from locator.errors import (
     EmptyQuery,
     ForbiddenCharacters,
@@ -32,13 +38,13 @@ from locator.errors import (
     QueryTooLong,
 )
 from locator.model import Precision, Region
+from locator.reference import area_of
 from locator.text import fold
 
 MAX_QUERY_LENGTH = 100
-EXAMPLES = "a postcode such as SL6 8DG, an Eircode such as D18 X5K7, or a town such as Reading"
-COVERAGE = ("Great Britain, Northern Ireland, the Crown Dependencies (Isle of Man, Jersey and Guernsey) "
-            "and Ireland")
-EIRCODE_LETTERS = "0123456789ACDEFHKNPRTVWXY"
+# The letters an Eircode uses, both for a routing key's first character and in its last four.
+EIRCODE_LETTERS = "ACDEFHKNPRTVWXY"
+EIRCODE_CHARACTERS = "0123456789" + EIRCODE_LETTERS
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 _OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
@@ -49,7 +55,7 @@ _PARTIAL_UNIT = re.compile(rf"({_OUTWARD}) ?[0-9][A-Z]")
 _EIRCODE = re.compile(r"([A-Z][0-9]{2}|D6W)([0-9A-Z]{4})")
 _AREA = re.compile(r"[A-Z]{1,2}")
 _ANY_FULL_CODE = re.compile(
-    rf"(?<![A-Z0-9])(?:{_OUTWARD} ?[0-9][A-Z]{{2}}|(?:[A-Z][0-9]{{2}}|D6W) ?[{EIRCODE_LETTERS}]{{4}})(?![A-Z0-9])"
+    rf"(?<![A-Z0-9])(?:{_OUTWARD} ?[0-9][A-Z]{{2}}|(?:[A-Z][0-9]{{2}}|D6W) ?[{EIRCODE_CHARACTERS}]{{4}})(?![A-Z0-9])"
 )
 _EIRCODE_PREFIX = re.compile(r"EIRCODE:? *(.*)")
 _FOREIGN = [
@@ -101,8 +107,7 @@ class UKPostcode:
 
     @property
     def region(self) -> Region:
-        return {"BT": Region.NORTHERN_IRELAND, "IM": Region.ISLE_OF_MAN, "JE": Region.JERSEY,
-                "GY": Region.GUERNSEY}.get(self.area, Region.GREAT_BRITAIN)
+        return Region.of_postcode_area(self.area)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,10 +186,7 @@ class QueryParser:
                     if _OUTWARD_ONLY.fullmatch(t) and (t in self._districts or t in self._routing_keys)]
         found = full_codes + outwards
         if len(found) >= 2 and not _SECTOR.fullmatch(upper):
-            shown = ", ".join(dict.fromkeys(found))
-            raise MultiplePostcodes(
-                f"That has more than one postcode in it ({shown}). Search for one at a time, "
-                f"for example {found[0]}.")
+            raise MultiplePostcodes(messages.several_postcodes(found))
 
     def _parse_code(self, compact: str, spaced: str) -> ParsedQuery | None:
         # Eircode first: a full one (A65 F4EK) can also fit the UK pattern, never the reverse,
@@ -204,23 +206,19 @@ class QueryParser:
             return ParsedQuery(UKPostcode(area=compact))
         partial = _PARTIAL_UNIT.fullmatch(spaced) or _PARTIAL_UNIT.fullmatch(compact)
         if partial and partial.group(1) in self._districts:
-            raise InvalidPostcode(
-                f"{spaced} is not a complete postcode: a full postcode ends with a number and two letters, "
-                f"like {partial.group(1)} 8DG. You can also search for just {partial.group(1)}.")
+            raise InvalidPostcode(messages.incomplete_postcode(spaced, partial.group(1)))
         return None
 
     def _uk_unit(self, outward: str, inward: str) -> UKPostcode:
         district = self._known_district(outward, f"{outward} {inward}")
         bad = sorted({c for c in inward[1:] if c not in _INWARD_LETTERS})
         if bad:
-            raise InvalidPostcode(
-                f"{outward} {inward} is not a valid postcode: the last two letters of a UK postcode are never "
-                f"{' or '.join(bad)}. Check the postcode on a letter; a valid one looks like SL6 8DG.")
-        return UKPostcode(area=_area_of(district), district=district, sector_digit=inward[0], unit=inward[1:])
+            raise InvalidPostcode(messages.impossible_unit_letters(f"{outward} {inward}", bad))
+        return UKPostcode(area=area_of(district), district=district, sector_digit=inward[0], unit=inward[1:])
 
     def _uk_sector(self, outward: str, digit: str) -> UKPostcode:
         district = self._known_district(outward, f"{outward} {digit}")
-        return UKPostcode(area=_area_of(district), district=district, sector_digit=digit)
+        return UKPostcode(area=area_of(district), district=district, sector_digit=digit)
 
     def _outward(self, compact: str) -> ParsedQuery:
         is_district = compact in self._districts
@@ -228,18 +226,17 @@ class QueryParser:
         if is_district and is_key:
             town = self._routing_keys[compact]
             return ParsedQuery(
-                UKPostcode(area=_area_of(compact), district=compact),
-                note=(f"{compact} is read as the UK postcode district. It is also the Eircode routing key "
-                      f"for {town}, Ireland: to search there, type \"Eircode {compact}\"."),
+                UKPostcode(area=area_of(compact), district=compact),
+                note=messages.district_or_routing_key(compact, town),
                 alternatives=(f"Eircode {compact}",),
             )
         if is_district:
-            return ParsedQuery(UKPostcode(area=_area_of(compact), district=compact))
+            return ParsedQuery(UKPostcode(area=area_of(compact), district=compact))
         if is_key:
             return ParsedQuery(Eircode(compact))
         if compact[:-1] in self._districts and compact[-1].isdigit():
             # "SL68" typed without its space is the sector SL6 8.
-            return ParsedQuery(UKPostcode(area=_area_of(compact[:-1]), district=compact[:-1],
+            return ParsedQuery(UKPostcode(area=area_of(compact[:-1]), district=compact[:-1],
                                           sector_digit=compact[-1]))
         self._known_district(compact, compact)
         raise AssertionError("unreachable: _known_district raises for unknown districts")
@@ -247,28 +244,19 @@ class QueryParser:
     def _known_district(self, outward: str, shown: str) -> str:
         if outward in self._districts:
             return outward
-        area = _area_of(outward)
+        area = area_of(outward)
         if area in self._areas:
-            raise InvalidPostcode(
-                f"{shown} is not a real postcode: there is no district {outward} in the {area} area. "
-                f"Check the postcode; a valid one looks like SL6 8DG.")
-        if outward[0] in "ACDEFHKNPRTVWXY" and len(outward) == 3 and outward[1:].isdigit():
-            raise InvalidPostcode(
-                f"{shown} is not a real postcode or Eircode: {outward} is not an Eircode routing key and "
-                f"{area} is not a UK postcode area. Try {EXAMPLES}.")
-        raise InvalidPostcode(
-            f"{shown} is not a real postcode: {area} is not a UK postcode area. Try {EXAMPLES}.")
+            raise InvalidPostcode(messages.no_such_district(shown, outward, area))
+        if outward[0] in EIRCODE_LETTERS and len(outward) == 3 and outward[1:].isdigit():
+            raise InvalidPostcode(messages.neither_routing_key_nor_area(shown, outward, area))
+        raise InvalidPostcode(messages.no_such_area(shown, area))
 
     def _eircode(self, key: str, identifier: str, shown: str) -> Eircode:
         if key not in self._routing_keys:
-            raise InvalidPostcode(
-                f"{shown} is not a real Eircode: {key} is not an Eircode routing key. An Eircode looks "
-                f"like D18 X5K7; check it on a letter or utility bill.")
-        bad = sorted({c for c in identifier if c not in EIRCODE_LETTERS})
+            raise InvalidPostcode(messages.no_such_routing_key(shown, key))
+        bad = sorted({c for c in identifier if c not in EIRCODE_CHARACTERS})
         if bad:
-            raise InvalidPostcode(
-                f"{shown} is not a valid Eircode: its last four characters use only digits and the letters "
-                f"A C D E F H K N P R T V W X Y, so {', '.join(bad)} cannot appear. An Eircode looks like D18 X5K7.")
+            raise InvalidPostcode(messages.impossible_eircode_characters(shown, EIRCODE_LETTERS, bad))
         return Eircode(key, identifier)
 
     def _eircode_only(self, compact: str, shown: str) -> Eircode:
@@ -277,29 +265,19 @@ class QueryParser:
         match = _EIRCODE.fullmatch(compact)
         if match:
             return self._eircode(match.group(1), match.group(2), shown)
-        raise InvalidPostcode(
-            f"{shown} is not an Eircode. An Eircode is a routing key such as D18, optionally followed by "
-            f"four characters: D18 X5K7.")
+        raise InvalidPostcode(messages.not_an_eircode(shown))
 
     # -- everything else ----------------------------------------------------------------
 
     def _parse_other(self, cleaned: str, upper: str, compact: str) -> ParsedQuery:
         if any(p.fullmatch(upper) or p.fullmatch(compact) for p in _FOREIGN):
-            raise NotCovered(
-                f"{cleaned} looks like a postcode from outside the places we cover. We cover {COVERAGE}: "
-                f"type {EXAMPLES}.")
+            raise NotCovered(messages.foreign_postcode(cleaned))
         has_word = any(sum(c.isalpha() for c in word) >= 3 for word in cleaned.split())
         if not _PLACE_CHARS.fullmatch(cleaned) or not has_word:
             if compact.isalnum() and any(c.isdigit() for c in compact):
-                raise InvalidPostcode(
-                    f"{cleaned} is not a valid UK postcode or Eircode. Try {EXAMPLES}.")
-            raise InvalidQuery(
-                f"{cleaned} is not a postcode or a place name we know. Type {EXAMPLES}.")
+                raise InvalidPostcode(messages.not_a_postcode_or_eircode(cleaned))
+            raise InvalidQuery(messages.not_a_postcode_or_place(cleaned))
         return ParsedQuery(PlaceName(cleaned, fold(cleaned)))
-
-
-def _area_of(outward: str) -> str:
-    return outward[:2] if outward[1:2].isalpha() else outward[:1]
 
 
 def clean(text: str) -> str:
@@ -311,29 +289,42 @@ def clean(text: str) -> str:
     compatibility characters are folded to their plain forms (NFKC).
     """
     if not isinstance(text, str):
-        raise InvalidQuery(f"Type the postcode as text, for example SL6 8DG (got {type(text).__name__}).")
+        raise InvalidQuery(messages.not_text(type(text).__name__))
     if len(text) > MAX_QUERY_LENGTH:
-        raise QueryTooLong(
-            f"That is {len(text)} characters long; a postcode or town name is at most {MAX_QUERY_LENGTH}. "
-            f"Type one postcode or town, for example SL6 8DG or Reading.")
+        raise QueryTooLong(messages.too_long(len(text), MAX_QUERY_LENGTH))
     for char in text:
         if char != "\t" and unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
-            raise ForbiddenCharacters(
-                f"The text contains an invisible control or text-direction character "
-                f"(U+{ord(char):04X}), which no postcode has. Type the postcode again by hand, for example SL6 8DG.")
+            raise ForbiddenCharacters(messages.hidden_character(ord(char)))
     cleaned = " ".join(unicodedata.normalize("NFKC", text).split())
     if not cleaned:
-        raise EmptyQuery(f"Type a postcode or town to search: {EXAMPLES}.")
+        raise EmptyQuery(messages.empty())
     return cleaned
+
+
+def unit_key(text: str) -> str | None:
+    """The compact form of ``text`` if it could be a full unit postcode and nothing else, else ``None``.
+
+    Plain ASCII, 5 to 7 letters and digits once spaces are gone: ``sl6 8dg``
+    gives ``SL68DG``. Lists use it to look whole columns of postcodes up at
+    once; for a unit postcode in the data, :meth:`QueryParser.parse` reads the
+    same text as that same postcode (tests/test_properties.py checks it).
+    """
+    if len(text) > MAX_QUERY_LENGTH or not text.isascii() or not text.isprintable():
+        return None
+    compact = "".join(text.split()).upper()
+    return compact if 5 <= len(compact) <= 7 and compact.isalnum() else None
+
+
+def parser_for(unit_districts: Collection[str]) -> QueryParser:
+    """A parser over the reference tables in ``data/`` and the districts the unit postcode data has."""
+    return QueryParser(set(reference.districts()) | set(unit_districts), reference.areas(),
+                       reference.routing_key_post_towns())
 
 
 @functools.cache
 def default_parser() -> QueryParser:
     """A parser over the reference tables in ``data/`` alone (no built index needed)."""
-    return QueryParser(
-        reference.districts(), reference.areas(),
-        {code: key.post_town for code, key in reference.routing_keys().items()},
-    )
+    return parser_for(())
 
 
 def parse(text: str) -> ParsedQuery:

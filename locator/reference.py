@@ -11,6 +11,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from locator.text import fold
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DISTRICTS_CSV = DATA_DIR / "postcode_districts.csv"
 ROUTING_KEYS_CSV = DATA_DIR / "eircode_routing_keys.csv"
@@ -46,6 +48,11 @@ def districts() -> dict[str, District]:
         }
 
 
+def area_of(outward: str) -> str:
+    """The postcode area of an outward code or district: ``SL6`` → ``SL``, ``W1G`` → ``W``, ``EC1A`` → ``EC``."""
+    return outward[:2] if outward[1:2].isalpha() else outward[:1]
+
+
 @functools.cache
 def areas() -> frozenset[str]:
     """Every UK postcode area (``SL``, ``W``, ``BT``)."""
@@ -60,3 +67,15 @@ def routing_keys() -> dict[str, RoutingKey]:
             row["routing_key"]: RoutingKey(row["routing_key"], row["post_town"], row["county"])
             for row in csv.DictReader(f)
         }
+
+
+@functools.cache
+def routing_key_towns() -> dict[str, str]:
+    """Each Eircode post town by folded name (``dublin 18``), with its routing key."""
+    return {fold(key.post_town): code for code, key in routing_keys().items()}
+
+
+@functools.cache
+def routing_key_post_towns() -> dict[str, str]:
+    """Each Eircode routing key with its post town (``D18`` → ``Dublin 18``)."""
+    return {code: key.post_town for code, key in routing_keys().items()}

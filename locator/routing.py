@@ -1,4 +1,4 @@
-"""The routing rule: which clinic a located patient goes to.
+"""The route stage: which clinic a located patient goes to.
 
 A patient goes to the nearest clinic (by geodesic distance) among those
 that serve their region; the clinics file says which regions each serves.
@@ -11,11 +11,49 @@ Exact ties go to the clinic listed first in ``data/clinics.toml``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from locator.clinics import Clinic
-from locator.model import Region
+from locator.distances import distances_m
+from locator.model import Location, Region
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where one located query goes: ``clinics[chosen]``, and the metres to each of ``clinics``."""
+
+    clinics: tuple[Clinic, ...]
+    chosen: int
+    metres: np.ndarray
+
+    @property
+    def clinic(self) -> Clinic:
+        return self.clinics[self.chosen]
+
+
+class Router:
+    """Chooses among one list of clinics, one query or a whole column of them."""
+
+    def __init__(self, clinics: Sequence[Clinic]) -> None:
+        self.clinics = tuple(clinics)
+        self._lats = np.array([c.lat for c in self.clinics])
+        self._lons = np.array([c.lon for c in self.clinics])
+        self._eligible = eligibility(self.clinics)
+
+    def route(self, location: Location) -> Route:
+        """The clinic for one located query."""
+        metres = distances_m(location.lat, location.lon, self._lats, self._lons)
+        chosen = int(choose(metres, self._eligible[location.region])[0])
+        return Route(self.clinics, chosen, metres[0])
+
+    def route_many(self, lat: np.ndarray, lon: np.ndarray,
+                   regions: Sequence[Region]) -> tuple[np.ndarray, np.ndarray]:
+        """For ``n`` located queries: the chosen clinic's index ``(n,)`` and metres to every clinic ``(n, k)``."""
+        metres = distances_m(lat, lon, self._lats, self._lons)
+        masks = np.array([self._eligible[r] for r in regions]).reshape(len(regions), len(self.clinics))
+        return choose(metres, masks), metres
 
 
 def eligibility(clinics: Sequence[Clinic]) -> dict[Region, np.ndarray]:

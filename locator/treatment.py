@@ -16,6 +16,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from locator import messages
+from locator.errors import TreatmentContentError
+
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "treatment"
 
 _FILE_NAME = re.compile(r"^(?P<order>\d+)-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -23,13 +26,6 @@ _FILE_NAME = re.compile(r"^(?P<order>\d+)-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md
 # the title ("# Title #" is the same heading as "# Title").
 _TITLE_LINE = re.compile(r"^#[ \t]+(?P<title>.*?)(?:[ \t]+#+)?[ \t]*$")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
-
-
-class TreatmentContentError(ValueError):
-    """The treatment folder is missing or empty, or one of its files is malformed.
-
-    The message names the folder or file and says what to fix.
-    """
 
 
 @dataclass(frozen=True)
@@ -66,7 +62,7 @@ def load_sections(directory: str | os.PathLike[str] | None = None) -> tuple[Sect
     """
     folder = DEFAULT_DIRECTORY if directory is None else Path(directory)
     if not folder.is_dir():
-        raise TreatmentContentError(
+        raise _bad(
             f"The treatment information folder {folder} does not exist."
         )
 
@@ -76,7 +72,7 @@ def load_sections(directory: str | os.PathLike[str] | None = None) -> tuple[Sect
         if path.suffix == ".md" and not path.name.startswith(".") and path.is_file()
     ]
     if not paths:
-        raise TreatmentContentError(
+        raise _bad(
             f"The treatment information folder {folder} has no .md files; "
             "add one file per section, named like 01-thread-veins.md."
         )
@@ -86,7 +82,7 @@ def load_sections(directory: str | os.PathLike[str] | None = None) -> tuple[Sect
     seen: dict[str, Path] = {}
     for _order, slug, path in ordered:
         if slug in seen:
-            raise TreatmentContentError(
+            raise _bad(
                 f"{path.name} and {seen[slug].name} have the same slug {slug!r}; "
                 "each section needs its own name."
             )
@@ -99,7 +95,7 @@ def load_sections(directory: str | os.PathLike[str] | None = None) -> tuple[Sect
 def _order_and_slug(path: Path) -> tuple[int, str]:
     match = _FILE_NAME.match(path.name)
     if match is None:
-        raise TreatmentContentError(
+        raise _bad(
             f"{path.name} in {path.parent} is not named like 01-thread-veins.md "
             "(a number for the order, a hyphen, then lower-case words joined by hyphens)."
         )
@@ -111,13 +107,13 @@ def _split_title(path: Path) -> tuple[str, str]:
         # utf-8-sig because editors on Windows like to add a byte-order mark.
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
-        raise TreatmentContentError(f"{path} is not valid UTF-8 text: {error}.") from error
+        raise _bad(f"{path} is not valid UTF-8 text: {error}.") from error
 
     text = _LEADING_BLANK_LINES.sub("", text)
     first_line, _, rest = text.partition("\n")
     match = _TITLE_LINE.match(first_line)
     if match is None or not match["title"].strip():
-        raise TreatmentContentError(
+        raise _bad(
             f"{path.name} must start with a '# ' heading giving the section title, "
             f"but its first line is {first_line[:60]!r}."
         )
@@ -126,5 +122,10 @@ def _split_title(path: Path) -> tuple[str, str]:
     # first body line are Markdown (an indented code block or list item).
     body = _LEADING_BLANK_LINES.sub("", rest).rstrip()
     if not body:
-        raise TreatmentContentError(f"{path.name} has a title but no text under it.")
+        raise _bad(f"{path.name} has a title but no text under it.")
     return match["title"].strip(), body
+
+
+def _bad(detail: str) -> TreatmentContentError:
+    """The error for a problem in the files: a plain sentence for the page, what to fix as its detail."""
+    return TreatmentContentError(messages.TREATMENT_UNAVAILABLE, detail=detail)

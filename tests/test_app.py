@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.resources import load_locator
-from locator import Locator
+from components.text import md
+from locator import Locator, messages
+from locator.contacts import home_contact
 from locator.errors import IndexUnavailable
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
+# However many clinics the clinics file lists.
+CLINICS = Locator.load().clinics
 
 FREEPHONE = "0800 783 6106"
 FREEPHONE_TEL = "tel:+448007836106"
@@ -131,24 +136,26 @@ def test_the_one_field_is_labelled_postcode_and_shows_an_example(app):
     assert "SL6 8DG" in field.placeholder
 
 
-def test_arrival_lists_the_four_clinics_with_tap_to_call_and_email_links(app):
+def test_arrival_lists_every_clinic_with_tap_to_call_and_email_links(app):
     app.run()
     clinic_list = block(app, "clinic-list")
     text = "\n".join(shown(m.value) for m in clinic_list.get("markdown"))
     for name, line in [("Amersham", "24-28 The Broadway"), ("Maidenhead", "The Bridge Clinic"),
                        ("London", "62 Wimpole Street"), ("Dublin", "Q House, 76 Furze Road")]:
         assert name in text and line in text
-    urls = [b.proto.url for b in clinic_list.get("link_button")]
-    assert urls.count(FREEPHONE_TEL) == 3 and urls.count(DUBLIN_TEL) == 1
-    assert urls.count(f"mailto:{ENGLISH_EMAIL}") == 3 and urls.count(f"mailto:{DUBLIN_EMAIL}") == 1
+    for clinic in CLINICS:
+        assert clinic.name in text and all(shown(md(line)) in text for line in clinic.address)
+    urls = Counter(b.proto.url for b in clinic_list.get("link_button"))
+    assert urls == Counter(home_contact(c).tel_uri for c in CLINICS) + Counter(f"mailto:{c.email}" for c in CLINICS)
+    assert {FREEPHONE_TEL, DUBLIN_TEL, f"mailto:{ENGLISH_EMAIL}", f"mailto:{DUBLIN_EMAIL}"} <= set(urls)
 
 
-def test_arrival_map_shows_the_four_clinics_from_the_app_s_own_files(app):
+def test_arrival_map_shows_every_clinic_from_the_app_s_own_files(app):
     app.run()
     args = the_map(app)
-    assert args["script"].count("L.marker(") == 4
-    for name in ("Amersham", "Maidenhead", "London", "Dublin"):
-        assert name in args["script"]
+    assert args["script"].count("L.marker(") == len(CLINICS)
+    for clinic in CLINICS:
+        assert clinic.name in args["script"]
     assert "L.circleMarker(" not in args["script"]  # no searched place yet
     assert args["js_links"] and args["css_links"]
     for url in args["js_links"] + args["css_links"]:
@@ -271,7 +278,7 @@ def test_an_ambiguous_search_offers_the_other_meaning_as_a_button(app):
 def test_after_a_search_the_map_shows_the_searched_place_and_fits_it_with_the_chosen_clinic(app):
     search(app, "L1 8JQ")
     script = the_map(app)["script"]
-    assert script.count("L.marker(") == 4
+    assert script.count("L.marker(") == len(CLINICS)
     assert "L.circleMarker(" in script and "L1 8JQ" in script
     assert "fitBounds(" in script
     assert "Amersham" in script
@@ -365,7 +372,8 @@ def test_a_link_with_markup_in_the_postcode_shows_it_as_text(app):
 @pytest.fixture
 def broken_index(monkeypatch):
     def load(*args, **kwargs):
-        raise IndexUnavailable("The postcode index data/build/index.bin could not be read: run bin/setup.")
+        raise IndexUnavailable(messages.SERVICE_UNAVAILABLE,
+                               detail="The postcode index data/build/index.bin could not be read: run bin/setup.")
 
     load_locator.clear()
     monkeypatch.setattr(Locator, "load", load)
@@ -373,9 +381,11 @@ def broken_index(monkeypatch):
     load_locator.clear()
 
 
-def test_an_index_that_cannot_be_loaded_is_explained_on_the_page_not_as_a_traceback(app, broken_index):
+def test_an_index_that_cannot_be_loaded_is_explained_plainly_on_the_page_and_in_detail_in_the_log(
+        app, broken_index, caplog):
     open_link(app, postcode="SL6 8DG")
     no_traceback(app)
-    assert [e.value for e in app.error] == [
-        "The postcode index data/build/index.bin could not be read: run bin/setup."]
+    assert [e.value for e in app.error] == [messages.SERVICE_UNAVAILABLE]
+    assert "bin/setup" not in messages.SERVICE_UNAVAILABLE and "index" not in messages.SERVICE_UNAVAILABLE
     assert block(app, "answer-card") is None
+    assert "data/build/index.bin could not be read: run bin/setup" in caplog.text

@@ -1,4 +1,4 @@
-"""The bulk path: a pasted list or a CSV file in, a spreadsheet-safe CSV of answers out."""
+"""The list pipeline: a pasted list or a CSV file in, answers and a spreadsheet-safe CSV out."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import pytest
 
 from locator import bulk
 from locator.bulk import (
-    COLUMNS, MAX_ROWS, MAX_UPLOAD_MB, FileTooLarge, TooManyRows, UnreadableFile, read_queries_csv,
-    read_queries_text, result_rows, to_csv, to_csv_bytes,
+    COLUMNS, MAX_ROWS, MAX_UPLOAD_MB, answer_list, read_queries_csv, read_queries_text, to_csv, to_csv_bytes,
 )
-from locator.errors import InvalidQuery, LocatorError
+from locator.errors import FileTooLarge, InvalidQuery, LocatorError, TooManyRows, UnreadableFile
 
 DUBLIN_FROM_NI = "+353 1 293 7839"
 DUBLIN_FROM_IE = "01 293 7839"
@@ -20,7 +19,7 @@ FREEPHONE = "0800 783 6106"
 
 
 def answers(locator, queries: list[str]) -> list[dict]:
-    return result_rows(locator.lookup_many(queries))
+    return answer_list(locator, queries).rows()
 
 
 def parse_csv(text: str) -> list[dict]:
@@ -57,16 +56,15 @@ def test_an_empty_paste_has_no_queries():
 
 
 def test_each_clinic_is_found_with_the_number_the_caller_dials(locator):
-    rows = answers(locator, ["SL6 8DG", "HP7 0HP", "W1G 8AJ", "L1 8JQ", "BT1 1AA", "D18 X5K7"])
+    rows = answers(locator, ["SL6 8DG", "HP7 0HP", "W1G 8AJ", "BT1 1AA", "D18 X5K7"])
     assert [(r["Query"], r["Nearest clinic"], r["Phone"]) for r in rows] == [
         ("SL6 8DG", "Maidenhead", FREEPHONE),
         ("HP7 0HP", "Amersham", FREEPHONE),
         ("W1G 8AJ", "London", FREEPHONE),
-        ("L1 8JQ", "Amersham", FREEPHONE),
         ("BT1 1AA", "Dublin", DUBLIN_FROM_NI),
         ("D18 X5K7", "Dublin", DUBLIN_FROM_IE),
     ]
-    assert [r["Email"] for r in rows] == ["enquiries@britishveininstitute.com"] * 4 + ["enquiries@varicoseveins.ie"] * 2
+    assert [r["Email"] for r in rows] == ["enquiries@britishveininstitute.com"] * 3 + ["enquiries@varicoseveins.ie"] * 2
     assert all(r["Error"] == "" for r in rows)
 
 
@@ -110,10 +108,31 @@ def test_a_bad_row_is_flagged_in_its_own_row_and_never_stops_the_others(locator)
 
 
 def test_counts_per_clinic_and_per_error(locator):
-    result = locator.lookup_many(["SL6 8DG", "SL6 8DG", "BT1 1AA", "ZZ1 1ZZ", "nowhere-ville"])
+    result = answer_list(locator, ["SL6 8DG", "SL6 8DG", "BT1 1AA", "ZZ1 1ZZ", "nowhere-ville"])
     per_clinic, per_error = result.counts()
-    assert per_clinic == {"Amersham": 0, "Maidenhead": 2, "London": 0, "Dublin": 1}
+    assert per_clinic == {c.name: 0 for c in locator.clinics} | {"Maidenhead": 2, "Dublin": 1}
     assert per_error == {"Not a real postcode": 1, "Unknown place": 1}
+
+
+def test_every_error_is_counted_under_its_own_label(locator):
+    per_error = answer_list(locator, ["", "ZZ1 1ZZ", "SL6 8DG SL6 8DH", "90210", "BF1 1AA", "x" * 101]).counts()[1]
+    assert per_error == {"Blank": 1, "Not a real postcode": 1, "Several postcodes in one row": 1,
+                         "Outside the UK and Ireland": 1, "No fixed location": 1, "Too long": 1}
+
+
+def test_a_long_list_is_answered_in_chunks_and_reports_its_progress(locator):
+    queries = ["SL6 8DG", "Reading", "", "BT1 1AA", "D18"] * 7
+    seen = []
+    chunked = answer_list(locator, queries, on_progress=lambda done, total: seen.append((done, total)), chunk=10)
+    assert seen == [(10, 35), (20, 35), (30, 35), (35, 35)]
+    assert chunked.rows() == answer_list(locator, queries).rows()
+    assert chunked.counts() == answer_list(locator, queries, chunk=1).counts()
+
+
+def test_an_empty_list_has_no_rows_and_no_progress(locator):
+    seen = []
+    empty = answer_list(locator, [], on_progress=lambda *args: seen.append(args))
+    assert len(empty) == 0 and empty.rows() == [] and seen == []
 
 
 # ------------------------------------------------------------------ CSV in
@@ -162,7 +181,7 @@ def test_a_record_with_an_empty_postcode_cell_is_kept_and_flagged_blank(locator)
     assert queries == ["SL6 8DG", "", ""]
     rows = answers(locator, queries)
     assert [bool(r["Error"]) for r in rows] == [False, True, True]
-    assert locator.lookup_many(queries).counts()[1] == {"Blank": 2}
+    assert answer_list(locator, queries).counts()[1] == {"Blank": 2}
 
 
 def test_semicolon_and_tab_separated_files_and_excels_sep_line_are_read():

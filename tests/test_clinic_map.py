@@ -1,43 +1,37 @@
 """The clinic map lists only the app's own JS/CSS, shows every clinic's contact
 details, never runs a searched label as HTML or code, and fits the search.
 
-Independent of the core: the clinics are plain objects made from
-``data/clinics.toml`` here, with the coordinates the index gives their
-``locate_by`` (OS Code-Point Open for the three GB postcodes, GeoNames for
-Sandyford), rounded.
+The clinics are the real ones, however many the clinics file lists, as the
+view model hands them to the map.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import re
 import shutil
 import subprocess
 import tomllib
-import types
 from pathlib import Path
 
 import folium
 import folium.plugins
-import phonenumbers
 import pytest
 import streamlit_folium
 
 from components import clinic_map
 from components.clinic_map import FRAME_ASSET_BASE, build_map, check_local_links, listed_links, show_map
+from components.view import SearchPin, clinic_pins
+from locator import Locator, messages
+from locator.clinics import clinics_path, read_sites
+from locator.errors import MapDataError
+from locator.model import Region
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STATIC = REPO_ROOT / "static"
 VENDOR = STATIC / "vendor"
-CLINICS_TOML = REPO_ROOT / "data" / "clinics.toml"
-
-COORDINATES = {
-    "amersham": (51.66602, -0.61541),  # HP7 0HP
-    "maidenhead": (51.52339, -0.70442),  # SL6 8DG
-    "london": (51.51867, -0.14868),  # W1G 8AJ
-    "dublin": (53.2747, -6.2253),  # Sandyford
-}
 HOSTILE_LABEL = "<script>alert(1)</script>"
 # Everything that could break out of HTML or of the JS template literal folium
 # wraps popup and tooltip HTML in, and set a flag if it ran.
@@ -48,32 +42,15 @@ NASTY_LABEL = (
 OSM_HOSTS = {"tile.openstreetmap.org", "www.openstreetmap.org"}
 
 
-def _clinics() -> list[types.SimpleNamespace]:
-    with CLINICS_TOML.open("rb") as f:
-        records = tomllib.load(f)["clinic"]
-    clinics = []
-    for r in records:
-        number = phonenumbers.parse(r["phone"], r["region"])
-        clinics.append(
-            types.SimpleNamespace(
-                id=r["id"],
-                name=r["name"],
-                address=tuple(r["address"]),
-                lat=COORDINATES[r["id"]][0],
-                lon=COORDINATES[r["id"]][1],
-                phone_display=r["phone"],
-                phone_tel="tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
-                email=r["email"],
-            )
-        )
-    return clinics
+CORE_CLINICS = Locator.load().clinics
+CLINICS = clinic_pins(CORE_CLINICS)
+BY_ID = {c.id: c for c in CLINICS}
+# A clinic that takes patients from Great Britain, for searches made there.
+ENGLISH = BY_ID[next(c.id for c in CORE_CLINICS if Region.GREAT_BRITAIN in c.serves)]
 
 
-CLINICS = _clinics()
-
-
-def _search(label: str = "SW1A 1AA", clinic_id: str = "london", lat: float = 51.50101, lon: float = -0.14156):
-    return types.SimpleNamespace(lat=lat, lon=lon, label=label, clinic_id=clinic_id)
+def _search(label: str = "SW1A 1AA", clinic_id: str = ENGLISH.id, lat: float = 51.50101, lon: float = -0.14156):
+    return SearchPin(lat=lat, lon=lon, label=label, clinic_id=clinic_id)
 
 
 def _page(clinics=CLINICS, searched=None) -> str:
@@ -101,9 +78,9 @@ def _vendored_file(url: str) -> Path:
 # --- only the app's own files -----------------------------------------------------------
 
 
-def test_the_example_clinics_are_the_four_clinics():
-    assert [c.id for c in CLINICS] == ["amersham", "maidenhead", "london", "dublin"]
-    assert {c.phone_tel for c in CLINICS} == {"tel:+448007836106", "tel:+35312937839"}
+def test_the_map_is_given_every_clinic_in_the_clinics_file_in_order():
+    assert [c.id for c in CLINICS] == [site.id for site in read_sites(clinics_path())]
+    assert all(c.phone_tel.startswith("tel:+") for c in CLINICS)
 
 
 @pytest.mark.parametrize("searched", [None, _search()], ids=["no search", "search"])
@@ -164,7 +141,7 @@ def test_an_unchanged_map_is_sent_unchanged_so_the_frame_keeps_it(sent):
     # no rebuild. Equal arguments also let Streamlit treat the element as unchanged.
     show_map(CLINICS, _search(), key="the_map")
     show_map(CLINICS, _search(), key="the_map")
-    show_map(CLINICS, _search(label="SL6 8DG", clinic_id="maidenhead", lat=51.52339, lon=-0.70442), key="the_map")
+    show_map(CLINICS, _search(label="SL6 8DG", lat=51.52339, lon=-0.70442), key="the_map")
     first, second, other = ({k: v for k, v in call.items() if k != "on_change"} for call in sent)
     assert first == second
     assert other["key"] != first["key"]
@@ -218,7 +195,7 @@ def test_static_serving_is_on_and_usage_stats_off():
 @pytest.mark.parametrize("searched", [None, _search()], ids=["no search", "search"])
 def test_every_clinic_has_a_marker_with_its_contact_popup(searched):
     page = _page(searched=searched)
-    assert page.count("L.marker(") == 4
+    assert page.count("L.marker(") == len(CLINICS)
     for c in CLINICS:
         assert f"[{c.lat}, {c.lon}]" in page
         popup = re.search(rf'<div class="clinic-popup" data-clinic-id="{c.id}">.*?</div>', page)
@@ -247,7 +224,7 @@ def test_labels_cannot_break_out_of_folium_s_template_literals():
 
 
 def test_clinic_text_is_escaped_too():
-    odd = types.SimpleNamespace(**{**vars(CLINICS[0]), "name": "A & B <b>", "address": ("1 `High` St ${x}",)})
+    odd = dataclasses.replace(CLINICS[0], name="A & B <b>", address=("1 `High` St ${x}",))
     page = _page(clinics=[odd])
     assert "A &amp; B &lt;b&gt;" in page
     assert "1 &#96;High&#96; St &#36;{x}" in page
@@ -266,15 +243,15 @@ def test_the_map_script_is_valid_javascript_whatever_the_label(sent, tmp_path):
 def test_a_search_zooms_to_fit_the_searched_place_and_the_chosen_clinic():
     searched = _search()
     page = _page(searched=searched)
-    london = COORDINATES["london"]
-    south, north = sorted([searched.lat, london[0]])
-    west, east = sorted([searched.lon, london[1]])
+    clinic = BY_ID[searched.clinic_id]
+    south, north = sorted([searched.lat, clinic.lat])
+    west, east = sorted([searched.lon, clinic.lon])
     fit = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", page, re.DOTALL)
     assert fit and fit.group(1) == f"[[{south}, {west}], [{north}, {east}]]"
     assert page.count(".fitBounds(") == 1
-    assert f"L.circleMarker(\n                [{searched.lat}, {searched.lon}]" in page
+    assert re.search(rf"L\.circleMarker\(\s*\[{searched.lat}, {searched.lon}\]", page)
     # The chosen clinic's name and the searched label are shown without a click.
-    assert re.search(r"London\s*</div>`,\s*\{\s*\"permanent\": true", page)
+    assert re.search(rf"{re.escape(clinic.name)}\s*</div>`,\s*\{{\s*\"permanent\": true", page)
     assert re.search(r"SW1A 1AA\s*</div>`,\s*\{\s*\"permanent\": true", page)
 
 
@@ -287,7 +264,7 @@ def test_a_search_at_the_clinic_s_own_postcode_labels_both_and_places_them_once_
     loaded, and labels measured unstyled land at or past the map's left edge.
     tests/browser/test_map_frame.py checks the placing in a browser.
     """
-    maidenhead = COORDINATES["maidenhead"]
+    maidenhead = (BY_ID["maidenhead"].lat, BY_ID["maidenhead"].lon)
     searched = _search(label="SL6 8DG", clinic_id="maidenhead", lat=maidenhead[0], lon=maidenhead[1])
     page = _page(searched=searched)
     assert page == _page(searched=searched)
@@ -305,7 +282,8 @@ def test_without_a_search_the_map_fits_all_the_clinics():
     page = _page()
     lats = [c.lat for c in CLINICS]
     lons = [c.lon for c in CLINICS]
-    assert f".fitBounds(\n                [[{min(lats)}, {min(lons)}], [{max(lats)}, {max(lons)}]]" in page
+    fit = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", page, re.DOTALL)
+    assert fit and fit.group(1) == f"[[{min(lats)}, {min(lons)}], [{max(lats)}, {max(lons)}]]"
     assert "circleMarker" not in page
     assert '"permanent": true' not in page
 
@@ -322,11 +300,11 @@ def test_a_long_label_is_shortened_on_the_map_but_whole_in_its_popup():
     [
         ([], None, "at least one clinic"),
         (CLINICS + CLINICS[:1], None, "unique"),
-        ([types.SimpleNamespace(**{**vars(CLINICS[0]), "lat": float("nan")})], None, "finite"),
+        ([dataclasses.replace(CLINICS[0], lat=float("nan"))], None, "finite"),
         (CLINICS, _search(clinic_id="leeds"), "not one of the clinics"),
         (CLINICS, _search(lat=91.0), "finite"),
-        ([types.SimpleNamespace(**{**vars(CLINICS[0]), "phone_tel": "javascript:alert(1)"})], None, "tel:"),
-        ([types.SimpleNamespace(**{**vars(CLINICS[0]), "email": "x@y.com?cc=z@w.com"})], None, "email"),
+        ([dataclasses.replace(CLINICS[0], phone_tel="javascript:alert(1)")], None, "tel:"),
+        ([dataclasses.replace(CLINICS[0], email="x@y.com?cc=z@w.com")], None, "email"),
     ],
 )
 def test_bad_input_is_refused_with_a_reason(clinics, searched, message):
@@ -334,10 +312,14 @@ def test_bad_input_is_refused_with_a_reason(clinics, searched, message):
         build_map(clinics, searched)
 
 
-def test_clinic_pin_adapts_the_core_types_without_importing_them():
-    clinic = types.SimpleNamespace(id="dublin", name="Dublin", address=["a", "b"], lat=53.2, lon=-6.2)
-    contact = types.SimpleNamespace(phone_dial="01 293 7839", phone_e164="+35312937839", email="e@x.ie")
-    pin = clinic_map.ClinicPin.from_core(clinic, contact)
-    assert pin == clinic_map.ClinicPin("dublin", "Dublin", ("a", "b"), 53.2, -6.2, "01 293 7839",
-                                       "tel:+35312937839", "e@x.ie")
-    build_map([pin], clinic_map.SearchPin(53.3, -6.3, "D18", "dublin"))
+def test_a_map_that_cannot_be_drawn_says_so_plainly_and_keeps_the_reason_for_the_log():
+    with pytest.raises(MapDataError) as raised:
+        build_map([])
+    assert raised.value.message == messages.MAP_UNAVAILABLE
+    assert "at least one clinic" in raised.value.detail
+
+
+def test_each_pin_carries_the_clinic_s_number_as_dialled_in_its_own_country():
+    dialled = {c.phone_display for c in CLINICS}
+    assert {"0800 783 6106", "01 293 7839"} <= dialled
+    assert all(re.fullmatch(r"tel:\+[0-9]{8,15}", pin.phone_tel) for pin in CLINICS)

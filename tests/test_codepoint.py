@@ -153,7 +153,7 @@ def test_a_file_not_in_os_layout_is_refused_saying_where_and_why(tmp_path, conte
     (tmp_path / "Data" / "CSV" / "sl.csv").write_text(content)
     with pytest.raises(codepoint.CodePointError, match=says) as refused:
         codepoint.read(tmp_path)
-    assert "sl.csv, line 1" in refused.value.message
+    assert "sl.csv, line 1" in refused.value.detail
 
 
 def test_something_that_is_not_the_download_gets_a_clear_message_not_a_traceback(tmp_path):

@@ -6,6 +6,7 @@ import pytest
 from geopy.distance import geodesic
 
 from locator import errors
+from locator.bulk import answer_list
 from locator.model import Precision, Region
 
 
@@ -14,7 +15,21 @@ def english_clinic_nearest_by_geopy(locator, lat, lon):
     return min(english, key=lambda c: geodesic((lat, lon), (c.lat, c.lon)).meters).id
 
 
+def on_this_side_of_the_sea(clinic) -> bool:
+    """A clinic that takes patients from Great Britain and is itself in Great Britain."""
+    return Region.GREAT_BRITAIN in clinic.serves and clinic.region is Region.GREAT_BRITAIN
+
+
 # -- the clinics themselves ---------------------------------------------------------------
+
+def test_each_clinic_is_where_its_own_locate_by_is_and_a_search_there_finds_it(locator):
+    for clinic in locator.clinics:
+        answer = locator.lookup(clinic.locate_by)
+        assert (answer.location.lat, answer.location.lon) == (clinic.lat, clinic.lon)
+        assert answer.distance.metres < 1
+        if clinic.region in clinic.serves:
+            assert answer.clinic.id == clinic.id
+
 
 def test_each_english_clinic_sits_at_its_own_postcode(locator):
     for clinic_id, postcode in [("amersham", "HP7 0HP"), ("maidenhead", "SL6 8DG"), ("london", "W1G 8AJ")]:
@@ -43,20 +58,19 @@ def test_clinic_details_come_from_the_clinics_page(locator):
 @pytest.mark.parametrize("postcode, town", [
     ("L1 8JQ", "Liverpool"), ("G1 1XQ", "Glasgow"), ("LL65 1AA", "Holyhead"), ("CA1 1AA", "Carlisle"),
 ])
-def test_patients_nearer_dublin_in_a_straight_line_still_go_to_an_english_clinic(locator, postcode, town):
+def test_patients_nearer_dublin_in_a_straight_line_still_go_to_a_clinic_in_great_britain(locator, postcode, town):
     answer = locator.lookup(postcode)
     assert answer.location.precision is Precision.POSTCODE
-    assert answer.distances[0].clinic.id == "dublin", f"{town} should be straight-line nearer Dublin"
-    assert answer.clinic.id != "dublin"
+    assert on_this_side_of_the_sea(answer.clinic), town
+    assert answer.clinic.id == english_clinic_nearest_by_geopy(locator, answer.location.lat, answer.location.lon)
+    dublin = next(d for d in answer.distances if d.clinic.id == "dublin")
+    assert not dublin.serves_you
     assert answer.contact.phone_dial == "0800 783 6106"
 
 
-def test_liverpool_goes_to_an_english_clinic(locator):
-    assert locator.lookup("Liverpool").clinic.id in {"amersham", "maidenhead", "london"}
-
-
-def test_glasgow_goes_to_an_english_clinic(locator):
-    assert locator.lookup("Glasgow").clinic.id in {"amersham", "maidenhead", "london"}
+@pytest.mark.parametrize("town", ["Liverpool", "Glasgow", "Holyhead", "Stranraer"])
+def test_towns_facing_ireland_go_to_a_clinic_that_serves_great_britain_never_across_the_sea(locator, town):
+    assert on_this_side_of_the_sea(locator.lookup(town).clinic)
 
 
 @pytest.mark.parametrize("query", ["BT1 1AA", "BT48 6DQ", "Belfast", "Londonderry", "bt7"])
@@ -84,7 +98,7 @@ def test_ireland_goes_to_dublin_and_dials_it_as_a_local_number(locator, query):
 def test_crown_dependencies_go_to_an_english_clinic(locator, query, region):
     answer = locator.lookup(query)
     assert answer.location.region is region
-    assert answer.clinic.id in {"amersham", "maidenhead", "london"}
+    assert on_this_side_of_the_sea(answer.clinic)
     assert answer.contact.phone_e164 == "+448007836106"
 
 
@@ -98,7 +112,7 @@ def test_gb_callers_dial_the_freephone_number(locator):
 @pytest.mark.parametrize("postcode", ["BN12 5QE", "CB1 1LR", "LD1 5SJ", "HR4 9UF", "UB10 9NQ"])
 def test_near_ties_go_to_the_strictly_nearest_clinic_every_time(locator, postcode):
     answers = {locator.lookup(postcode).clinic.id for _ in range(3)}
-    bulk = locator.lookup_many([postcode, postcode]).answer(1).clinic.id
+    bulk = answer_list(locator, [postcode, postcode]).answer(1).clinic.id
     answer = locator.lookup(postcode)
     assert answers == {bulk}
     assert bulk == english_clinic_nearest_by_geopy(locator, answer.location.lat, answer.location.lon)
@@ -107,7 +121,7 @@ def test_near_ties_go_to_the_strictly_nearest_clinic_every_time(locator, postcod
 def test_distances_cover_every_clinic_nearest_first_in_miles_and_km(locator):
     answer = locator.lookup("HP7 0HP")
     assert [d.clinic.id for d in answer.distances][0] == "amersham"
-    assert len(answer.distances) == 4
+    assert len(answer.distances) == len(locator.clinics)
     metres = [d.metres for d in answer.distances]
     assert metres == sorted(metres)
     for d in answer.distances:
@@ -202,7 +216,7 @@ def test_an_unknown_word_is_refused_with_an_example(locator):
 def test_bulk_answers_equal_single_answers_in_order(locator):
     queries = ["SL6 8DG", "xx", "L1 8JQ", "BT1 1AA", "SL6 8ZZ", "", "D18 X5K7", "Reading", "sl68dg", "W1G 8AJ",
                "W12", "Newport", "AB43 1AG", "Jersey"]
-    result = locator.lookup_many(queries)
+    result = answer_list(locator, queries)
     assert len(result) == len(queries)
     for i, query in enumerate(queries):
         bulk = result.answer(i)
@@ -215,7 +229,7 @@ def test_bulk_answers_equal_single_answers_in_order(locator):
 
 
 def test_bulk_counts_answers_per_clinic_and_errors_per_kind(locator):
-    per_clinic, per_error = locator.lookup_many(["SL6 8DG", "SL6 8DH", "BT1 1AA", "90210", ""]).counts()
+    per_clinic, per_error = answer_list(locator, ["SL6 8DG", "SL6 8DH", "BT1 1AA", "90210", ""]).counts()
     assert per_clinic["Maidenhead"] == 2 and per_clinic["Dublin"] == 1
     assert sum(per_error.values()) == 2
 
@@ -226,7 +240,7 @@ def test_bulk_counts_answers_per_clinic_and_errors_per_kind(locator):
 def test_an_island_named_as_a_whole_goes_to_an_english_clinic(locator, typed, region):
     answer = locator.lookup(typed)
     assert answer.location.region is region
-    assert answer.clinic.id != "dublin"
+    assert on_this_side_of_the_sea(answer.clinic)
 
 
 @pytest.mark.parametrize("typed", ["County Kerry", "Co. Cork", "co donegal"])

@@ -50,3 +50,53 @@ def test_live_postcodes_resolve_at_unit_precision_to_the_geodesically_nearest_en
     english = [c for c in locator.clinics if Region.GREAT_BRITAIN in c.serves]
     here = (answer.location.lat, answer.location.lon)
     assert answer.clinic.id == min(english, key=lambda c: geodesic(here, (c.lat, c.lon)).meters).id
+
+
+# -- the list pipeline answers exactly as one lookup does --------------------------------------
+
+VARIED = ["SL6 8DG", "sl68dg", "SL6 8", "SL6", "SL", "W12", "Eircode W12", "BT1 1AA", "bt7", "D18 X5K7", "d6w",
+          "Reading", "Newport", "Dún Laoghaire", "Co. Cork", "Jersey", "St Helier", "SK2 9DA", "AB43 1AG", "EH77 1AA",
+          "SL6 8ZZ", "BF1 1AA", "ZZ1 1AA", "90210", "Readng", "", "   ", "x" * 101, "SL6 8DG SL6 8DH", "=1+1",
+          "SL6\u200b8DG", "ＳＬ６ ８ＤＧ", "Reading RG1 8DG", "IM1 1AA", "GY1 1AA", "JE2 3AB"]
+
+
+def live_postcode(locator, n: int) -> str:
+    keys = locator.index.unit_keys
+    key = keys[n % len(keys)].decode()
+    return f"{key[:-3]} {key[-3:]}"
+
+
+@PROPERTY
+@given(st.lists(st.one_of(st.integers(min_value=0).map(lambda n: ("unit", n)), st.sampled_from(VARIED),
+                          st.text(max_size=30)), max_size=25),
+       st.integers(min_value=1, max_value=8))
+def test_a_list_answers_every_row_exactly_as_a_single_lookup_does(locator, drawn, chunk):
+    from locator.bulk import answer_list
+
+    queries = [live_postcode(locator, d[1]) if isinstance(d, tuple) else d for d in drawn]
+    answers = answer_list(locator, queries, chunk=chunk)
+    rows = answers.rows()
+    for i, query in enumerate(queries):
+        try:
+            single = locator.lookup(query)
+        except LocatorError as exc:
+            listed = answers.answer(i)
+            assert (type(listed), listed.message, listed.suggestions) == (type(exc), exc.message, exc.suggestions)
+            assert rows[i]["Error"] == exc.message and rows[i]["Nearest clinic"] == ""
+            continue
+        assert answers.answer(i).to_dict() == single.to_dict()
+        assert (rows[i]["Postcode"], rows[i]["Nearest clinic"], rows[i]["Phone"]) == (
+            single.location.normalised, single.clinic.name, single.contact.phone_dial)
+
+
+@PROPERTY
+@given(st.integers(min_value=0), st.sampled_from([str.upper, str.lower]), st.sampled_from(["", " ", "  ", "\t"]))
+def test_the_list_shortcut_reads_a_unit_postcode_as_the_parser_does(locator, n, case, gap):
+    from locator.postcodes import unit_key
+
+    postcode = live_postcode(locator, n)
+    typed = case(postcode.replace(" ", gap))
+    parsed = locator.parser.parse(typed).value
+    assert parsed.compact == postcode.replace(" ", "")
+    # The shortcut may pass a form by (a tab goes the long way round), but never reads it differently.
+    assert unit_key(typed) == (None if gap == "\t" else parsed.compact)

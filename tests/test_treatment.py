@@ -10,6 +10,7 @@ heading a phrase from them.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from pathlib import Path
 
@@ -138,10 +139,14 @@ def markdown_of(section: Section) -> str:
 # --- the source copy ---------------------------------------------------------
 
 
-def test_the_repository_copy_of_the_pages_is_identical_to_the_shared_seed() -> None:
-    if not SHARED_SEED.exists():
-        pytest.skip(f"{SHARED_SEED} is not beside this checkout")
-    assert SOURCE_COPY.read_bytes() == SHARED_SEED.read_bytes()
+def test_the_repository_copy_of_the_pages_is_the_recorded_seed_text() -> None:
+    # The copy in data/source/ is what every check below reads; its checksum is recorded in
+    # data/source/README.md, so a changed or truncated copy fails here on any checkout.
+    recorded = re.search(r"sha256 ([0-9a-f]{64})", (SOURCE_COPY.parent / "README.md").read_text())
+    assert recorded, "data/source/README.md records the copy's sha256"
+    assert hashlib.sha256(SOURCE_COPY.read_bytes()).hexdigest() == recorded.group(1)
+    if SHARED_SEED.exists():  # beside a working checkout, the seed itself is there to compare with
+        assert SOURCE_COPY.read_bytes() == SHARED_SEED.read_bytes()
 
 
 def test_the_pages_still_have_the_contact_block_the_checker_cuts_off(source: str) -> None:

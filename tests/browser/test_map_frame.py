@@ -54,7 +54,7 @@ def test_in_a_browser_the_map_works_from_the_app_s_own_files_alone(new_page, tmp
         page.goto(f"{base}/component/streamlit_folium.st_folium/index.html", wait_until="load")
         # The map script has run by now; a page error in it would leave the map blank.
         assert log.errors == [], log.errors
-        page.wait_for_function("document.querySelectorAll('.leaflet-marker-icon').length === 4")
+        page.wait_for_function(f"document.querySelectorAll('.leaflet-marker-icon').length === {len(CLINICS)}")
         page.wait_for_function(
             "[...document.querySelectorAll('.leaflet-marker-icon, .leaflet-marker-shadow')]"
             ".every(img => img.complete && img.naturalWidth > 0)"
@@ -105,9 +105,9 @@ def test_labels_sit_by_their_points_even_when_leaflet_css_arrives_after_the_map_
     Leaflet measures a permanent tooltip when it opens; measured before
     leaflet.css applied, the labels landed at or past the map's left edge.
     """
-    from tests.test_clinic_map import COORDINATES
+    from tests.test_clinic_map import BY_ID
 
-    lat, lon = COORDINATES["maidenhead"]
+    lat, lon = BY_ID["maidenhead"].lat, BY_ID["maidenhead"].lon
     page_html = _page(searched=_search(label="SL6 8DG", clinic_id="maidenhead", lat=lat, lon=lon))
     assert page_html.count(_CSS_LINK) == 1 and page_html.count("<body>") == 1
     page_html = page_html.replace(_CSS_LINK, "").replace("<body>", _CSS_ADDED_LATE)

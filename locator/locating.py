@@ -1,0 +1,156 @@
+"""The locate stage: a parsed query in, a :class:`~locator.model.Location` out.
+
+Each query type from :mod:`locator.postcodes` has one strategy, registered
+with :func:`strategy` and chosen by the query's type in :func:`locate`. A new
+kind of query (a county, an island) is a new value class in the parser and a
+new strategy here; nothing else changes. Strategies read the gazetteer
+(:class:`~locator.gazetteer.PostcodeIndex`) and the place names
+(:class:`~locator.places.PlaceIndex`), and take every sentence they write
+from :mod:`locator.messages`.
+
+A UK postcode that cannot be placed exactly falls back down its own levels
+(unit → sector → district → post town → area) and says so in the note.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+
+from locator import messages
+from locator.errors import NotLocatable
+from locator.gazetteer import PostcodeIndex
+from locator.index import bng_to_wgs84, release_of
+from locator.model import Location, Precision, Region
+from locator.places import PlaceIndex
+from locator.postcodes import Eircode, ParsedQuery, PlaceName, UKPostcode
+
+Strategy = Callable[[Any, PostcodeIndex, PlaceIndex], Location]
+_STRATEGIES: dict[type, Strategy] = {}
+_S = TypeVar("_S", bound=Strategy)
+
+
+def strategy(query_type: type) -> Callable[[_S], _S]:
+    """Register the decorated function as the way to locate queries of ``query_type``."""
+
+    def register(locate_one: _S) -> _S:
+        _STRATEGIES[query_type] = locate_one
+        return locate_one
+
+    return register
+
+
+def locate(query: ParsedQuery, index: PostcodeIndex, places: PlaceIndex) -> Location:
+    """Where ``query`` is. Raises a :class:`~locator.errors.LocatorError` subclass saying why not.
+
+    What the parser noted about the text (``W12`` is also an Eircode routing
+    key) comes first in the note and replaces the alternatives.
+    """
+    location = _STRATEGIES[type(query.value)](query.value, index, places)
+    if query.note:
+        location = dataclasses.replace(location, note=messages.joined(query.note, location.note),
+                                       alternatives=query.alternatives)
+    return location
+
+
+def locate_unit_rows(index: PostcodeIndex, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 ``(lat, lon)`` of many unit postcodes at once, by their rows in the unit arrays.
+
+    The rows must have coordinates (``unit_e > 0``); each result is what
+    :func:`locate` gives that postcode.
+    """
+    return bng_to_wgs84(index.unit_e[rows].astype(float), index.unit_n[rows].astype(float))
+
+
+# --- UK postcodes -------------------------------------------------------------------------
+
+
+@strategy(UKPostcode)
+def locate_uk_postcode(pc: UKPostcode, index: PostcodeIndex, places: PlaceIndex) -> Location:
+    if pc.region is not Region.GREAT_BRITAIN:
+        return _at_post_town(pc, index)
+    if pc.unit:
+        row = index.unit_row(pc.compact)
+        if row >= 0 and index.unit_e[row] > 0:
+            lat, lon = bng_to_wgs84(float(index.unit_e[row]), float(index.unit_n[row]))
+            return Location(float(lat), float(lon), pc.region, Precision.POSTCODE, pc.normalised)
+        why = (messages.unit_without_position(pc.normalised) if row >= 0 else
+               messages.unit_not_in_list(pc.normalised, release_of(index)))
+        return _fall_back(pc, index, why)
+    if pc.sector_digit:
+        return _fall_back(pc, index, None)
+    if pc.district:
+        return _district(pc, index)
+    return _area(pc, index)
+
+
+def _fall_back(pc: UKPostcode, index: PostcodeIndex, why: str | None) -> Location:
+    """A unit or sector located by the finest level that has a position, saying so when it is a fallback."""
+    sector = index.sectors.get(pc.sector)
+    if sector:
+        note = messages.located_by_sector(why, pc.sector) if why else None
+        return Location(sector.lat, sector.lon, pc.region, Precision.SECTOR, pc.normalised, note)
+    why = why or messages.no_current_sector(pc.sector)
+    located = _district(pc, index, messages.located_by_district(why, pc.district))
+    if located:
+        return located
+    area = index.areas.get(pc.area)
+    if area:
+        # A unit in the data whose whole district has no map position (EH77): the area still is close.
+        return Location(area.lat, area.lon, pc.region, Precision.AREA, pc.normalised,
+                        messages.located_by_area(why, pc.area))
+    raise NotLocatable(messages.no_fixed_location(pc.normalised))
+
+
+def _district(pc: UKPostcode, index: PostcodeIndex, note: str | None = None) -> Location | None:
+    """The district's centroid, else its post town; ``None`` when a fallback may still try the area."""
+    centroid = index.districts.get(pc.district)
+    if centroid:
+        return Location(centroid.lat, centroid.lon, pc.region, Precision.DISTRICT, pc.normalised, note)
+    by_town = index.districts_by_town.get(pc.district)
+    if by_town:
+        return Location(by_town.lat, by_town.lon, pc.region, Precision.DISTRICT, pc.normalised,
+                        messages.joined(note, messages.district_at_post_town(pc.district, by_town.town)))
+    if note:
+        return None
+    raise NotLocatable(messages.no_fixed_location(pc.normalised))
+
+
+def _area(pc: UKPostcode, index: PostcodeIndex) -> Location:
+    centroid = index.areas.get(pc.area)
+    if not centroid:
+        raise NotLocatable(messages.area_without_location(pc.area))
+    return Location(centroid.lat, centroid.lon, pc.region, Precision.AREA, pc.area)
+
+
+def _at_post_town(pc: UKPostcode, index: PostcodeIndex) -> Location:
+    """Northern Ireland and Crown Dependency postcodes, which the unit data does not cover."""
+    if not pc.district:
+        return _area(pc, index)
+    town = index.districts_by_town[pc.district]
+    return Location(town.lat, town.lon, pc.region, Precision.DISTRICT, pc.normalised,
+                    messages.region_at_post_town(pc.region.value, pc.district, town.town))
+
+
+# --- Eircodes and places ------------------------------------------------------------------
+
+
+@strategy(Eircode)
+def locate_eircode(eircode: Eircode, index: PostcodeIndex, places: PlaceIndex) -> Location:
+    town = index.routing_keys[eircode.routing_key]
+    return Location(town.lat, town.lon, Region.IRELAND, Precision.DISTRICT, eircode.normalised,
+                    messages.eircode_at_post_town(eircode.routing_key, town.town))
+
+
+@strategy(PlaceName)
+def locate_place(query: PlaceName, index: PostcodeIndex, places: PlaceIndex) -> Location:
+    key = places.routing_key_for(query.folded)
+    if key:
+        return locate_eircode(Eircode(key), index, places)
+    match = places.find(query.text, query.folded)
+    place = match.place
+    return Location(place.lat, place.lon, place.region, Precision.PLACE, match.normalised, match.note,
+                    tuple(o.near for o in match.others))

@@ -1,0 +1,262 @@
+"""Every sentence the core says to a person, in one place to read and review.
+
+Errors (:mod:`locator.errors`) take their ``message`` from here; locating
+notes, region names, the precision captions and the sentence call-centre
+staff read out are here too. Each function builds a whole sentence from the
+facts it is given, and no message is made by editing another one.
+
+What a person reads is plain: which input was wrong, why, and what a good
+one looks like. What an operator needs (a file path, a command to run) is
+written separately, as an error's ``detail``, and never shown on a screen.
+Nothing here knows a clinic's address or number: those come from
+``data/clinics.toml``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+# --- examples and coverage -------------------------------------------------------------
+
+EXAMPLES = "a postcode such as SL6 8DG, an Eircode such as D18 X5K7, or a town such as Reading"
+COVERAGE = ("Great Britain, Northern Ireland, the Crown Dependencies (Isle of Man, Jersey and Guernsey) "
+            "and Ireland")
+
+# The search field, the same on every screen that asks for a place.
+SEARCH_LABEL = "Your postcode or town"
+SEARCH_PLACEHOLDER = "e.g. SL6 8DG, D18 X5K7 or Reading"
+
+REGION_NAMES = {
+    "GB": "Great Britain",
+    "NI": "Northern Ireland",
+    "IE": "Ireland",
+    "IM": "Isle of Man",
+    "JE": "Jersey",
+    "GG": "Guernsey",
+}
+
+# Said only when a search was located less precisely than a full postcode (keyed by precision).
+PRECISION_CAPTIONS = {
+    "sector": "Located by postcode sector, not the full postcode.",
+    "district": "Located by postcode district, not the full postcode.",
+    "place": "Located by town or place name, not a postcode.",
+    "area": "Located by postcode area only, so distances are rough.",
+}
+
+
+# --- reading the text ------------------------------------------------------------------
+
+
+def not_text(type_name: str) -> str:
+    return f"Type the postcode as text, for example SL6 8DG (got {type_name})."
+
+
+def too_long(length: int, limit: int) -> str:
+    return (f"That is {length} characters long; a postcode or town name is at most {limit}. "
+            f"Type one postcode or town, for example SL6 8DG or Reading.")
+
+
+def hidden_character(code_point: int) -> str:
+    return (f"The text contains an invisible control or text-direction character "
+            f"(U+{code_point:04X}), which no postcode has. Type the postcode again by hand, for example SL6 8DG.")
+
+
+def empty() -> str:
+    return f"Type a postcode or town to search: {EXAMPLES}."
+
+
+def several_postcodes(found: Sequence[str]) -> str:
+    shown = ", ".join(dict.fromkeys(found))
+    return (f"That has more than one postcode in it ({shown}). Search for one at a time, "
+            f"for example {found[0]}.")
+
+
+def incomplete_postcode(shown: str, district: str) -> str:
+    return (f"{shown} is not a complete postcode: a full postcode ends with a number and two letters, "
+            f"like {district} 8DG. You can also search for just {district}.")
+
+
+def impossible_unit_letters(postcode: str, letters: Sequence[str]) -> str:
+    return (f"{postcode} is not a valid postcode: the last two letters of a UK postcode are never "
+            f"{' or '.join(letters)}. Check the postcode on a letter; a valid one looks like SL6 8DG.")
+
+
+def no_such_district(shown: str, district: str, area: str) -> str:
+    return (f"{shown} is not a real postcode: there is no district {district} in the {area} area. "
+            f"Check the postcode; a valid one looks like SL6 8DG.")
+
+
+def neither_routing_key_nor_area(shown: str, outward: str, area: str) -> str:
+    return (f"{shown} is not a real postcode or Eircode: {outward} is not an Eircode routing key and "
+            f"{area} is not a UK postcode area. Try {EXAMPLES}.")
+
+
+def no_such_area(shown: str, area: str) -> str:
+    return f"{shown} is not a real postcode: {area} is not a UK postcode area. Try {EXAMPLES}."
+
+
+def no_such_routing_key(shown: str, key: str) -> str:
+    return (f"{shown} is not a real Eircode: {key} is not an Eircode routing key. An Eircode looks "
+            f"like D18 X5K7; check it on a letter or utility bill.")
+
+
+def impossible_eircode_characters(shown: str, allowed_letters: str, found: Sequence[str]) -> str:
+    return (f"{shown} is not a valid Eircode: its last four characters use only digits and the letters "
+            f"{' '.join(allowed_letters)}, so {', '.join(found)} cannot appear. An Eircode looks like D18 X5K7.")
+
+
+def not_an_eircode(shown: str) -> str:
+    return (f"{shown} is not an Eircode. An Eircode is a routing key such as D18, optionally followed by "
+            f"four characters: D18 X5K7.")
+
+
+def foreign_postcode(shown: str) -> str:
+    return (f"{shown} looks like a postcode from outside the places we cover. We cover {COVERAGE}: "
+            f"type {EXAMPLES}.")
+
+
+def not_a_postcode_or_eircode(shown: str) -> str:
+    return f"{shown} is not a valid UK postcode or Eircode. Try {EXAMPLES}."
+
+
+def not_a_postcode_or_place(shown: str) -> str:
+    return f"{shown} is not a postcode or a place name we know. Type {EXAMPLES}."
+
+
+def district_or_routing_key(district: str, town: str) -> str:
+    return (f"{district} is read as the UK postcode district. It is also the Eircode routing key "
+            f"for {town}, Ireland: to search there, type \"Eircode {district}\".")
+
+
+# --- places ------------------------------------------------------------------------------
+
+
+def unknown_place(typed: str, suggestions: Sequence[str]) -> str:
+    hint = f" Did you mean {_or_list(suggestions)}?" if suggestions else ""
+    return f"We could not find a place called {typed}.{hint} You can also type {EXAMPLES}."
+
+
+def several_places(typed: str, chosen: str, others: Sequence[str], example_district: str) -> str:
+    return (f"Several places are called {typed}; this is {chosen}, the largest. "
+            f"Others: {'; '.join(others)}. To choose one, type its postcode district, e.g. {example_district}.")
+
+
+def place_description(name: str, nation: str, near: str) -> str:
+    """``Newport, Wales (NP20)``: enough to tell same-named places apart."""
+    where = f", {nation}" if nation else ""
+    return f"{name}{where} ({near})"
+
+
+def _or_list(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+# --- how a query was located -------------------------------------------------------------
+
+
+def unit_without_position(postcode: str) -> str:
+    return f"{postcode} is in the postcode list but has no map position."
+
+
+def unit_not_in_list(postcode: str, release: str) -> str:
+    return f"{postcode} is not in the postcode list we have ({release}): it may be new or no longer used."
+
+
+def no_current_sector(sector: str) -> str:
+    return f"No current postcode starts {sector}."
+
+
+def located_by_sector(why: str, sector: str) -> str:
+    return f"{why} It is located by its sector, {sector}."
+
+
+def located_by_district(why: str, district: str) -> str:
+    return f"{why} It is located by its district, {district}."
+
+
+def located_by_area(why: str, area: str) -> str:
+    return f"{why} Its district has no map position either, so it is located by its area, {area}."
+
+
+def district_at_post_town(district: str, town: str) -> str:
+    return f"{district} has no homes' postcodes of its own, so it is located at its post town, {town}."
+
+
+def region_at_post_town(region: str, district: str, town: str) -> str:
+    return f"{REGION_NAMES[region]} postcodes are located approximately, at {town}, the post town for {district}."
+
+
+def eircode_at_post_town(routing_key: str, town: str) -> str:
+    return f"Eircodes are located approximately, at {town}, the post town for {routing_key}."
+
+
+def no_fixed_location(postcode: str) -> str:
+    return (f"{postcode} is a postcode with no fixed location (such as a British Forces or PO box address), "
+            f"so we cannot tell how far away it is. Type the postcode or town where you are, for example SL6 8DG.")
+
+
+def area_without_location(area: str) -> str:
+    return (f"{area} postcodes have no fixed location, so we cannot tell how far away they are. "
+            f"Type the postcode or town where you are, for example SL6 8DG.")
+
+
+def joined(first: str | None, second: str | None) -> str | None:
+    """Two notes about one answer, said one after the other (either may be missing)."""
+    return " ".join(n for n in (first, second) if n) or None
+
+
+# --- lists -------------------------------------------------------------------------------
+
+
+def file_too_large(megabytes: float, limit_mb: int) -> str:
+    return (f"This file is {megabytes:.1f} MB; a file may be at most {limit_mb} MB. "
+            f"Split it into smaller files, or keep only the postcode column.")
+
+
+def unreadable_csv(reason: str) -> str:
+    return f"This file could not be read as a CSV ({reason}). Save it from your spreadsheet as CSV and try again."
+
+
+def not_utf16() -> str:
+    return "This file says it is UTF-16 text but is not. Save it as CSV and try again."
+
+
+def not_a_csv() -> str:
+    return ("This file is not a CSV (it looks like a spreadsheet workbook or another binary file). "
+            "In your spreadsheet choose Save As, then CSV, and upload that.")
+
+
+def too_many_rows(rows: int, limit: int) -> str:
+    return (f"This list has {rows:,} rows; one list may hold at most {limit:,}. "
+            f"Split it into lists of {limit:,} or fewer and run each one.")
+
+
+# --- the service itself ------------------------------------------------------------------
+
+# What a person sees when the service cannot answer at all; the reason is in the error's detail.
+SERVICE_UNAVAILABLE = ("Sorry, the clinic finder cannot look up postcodes just now. "
+                       "Please try again in a few minutes.")
+TREATMENT_UNAVAILABLE = "Sorry, the treatment information cannot be shown just now. Please try again later."
+MAP_UNAVAILABLE = "Sorry, the map cannot be drawn just now."
+
+
+# --- an answer, said aloud ---------------------------------------------------------------
+
+
+def about_miles(miles: float) -> str:
+    """A distance as said aloud: "less than a mile", "about 1 mile", "about 12 miles"."""
+    if miles < 1:
+        return "less than a mile"
+    whole = math.floor(miles + 0.5)  # half-up: round() would say 2 for 2.5, which nobody expects
+    return f"about {whole} mile" if whole == 1 else f"about {whole} miles"
+
+
+def readout(searched: str, clinic_name: str, address: str, miles: float, phone: str, email: str) -> str:
+    """The answer as one sentence to read out: clinic, address, distance, the number to dial and the email.
+
+    "The nearest clinic to BT1 1AA is our Dublin clinic at Suites 509-510, ...,
+    about 92 miles away. You can call +353 1 293 7839 or email enquiries@varicoseveins.ie."
+    """
+    return (f"The nearest clinic to {searched} is our {clinic_name} clinic at {address}, "
+            f"{about_miles(miles)} away. You can call {phone} or email {email}.")
