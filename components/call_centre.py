@@ -144,10 +144,10 @@ def _run(locator, source: str, read) -> ListResult | ListRefused:
         if bar:
             bar.progress(done / total, text=f"Looked up {done:,} of {total:,} rows…")
 
-    answers = bulk.answer_list(locator, queries, on_progress=progress)
+    result = list_result(source, bulk.answer_list(locator, queries, on_progress=progress))
     if bar:
-        bar.empty()
-    return list_result(source, answers)
+        bar.empty()  # only now: the table and its CSV are part of the wait
+    return result
 
 
 def _show_result(result: ListResult) -> None:
