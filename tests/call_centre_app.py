@@ -1,8 +1,6 @@
 """The Call centre view on its own, for tests and the bulk benchmark: what app.py's page draws."""
 
-import streamlit as st
-
 from components.call_centre import show_call_centre
-from locator import Locator
+from components.resources import locator_or_stop
 
-show_call_centre(st.cache_resource(Locator.load)())
+show_call_centre(locator_or_stop())
