@@ -55,6 +55,6 @@ def _or_stop(load):
     try:
         return load()
     except LocatorError as exc:
-        log.error("%s: %s", type(exc).__name__, exc.detail or exc.message)
+        log.error("%s: %s", type(exc).__name__, exc.detail or "(no detail)")
         st.error(exc.message)
         st.stop()

@@ -37,6 +37,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from locator.answer import error_dict
+from locator.bulk import answer_list
 from locator.errors import IndexUnavailable, LocatorError
 from locator.postcodes import MAX_QUERY_LENGTH
 from locator.service import Locator
@@ -82,7 +83,7 @@ def _dumps(body: object) -> bytes:
 
 def answers(locator: Locator, queries: list[str]) -> list[dict]:
     """One CLI ``--json`` object per query, in order: an answer, or the core's error object."""
-    result = locator.lookup_many(queries)
+    result = answer_list(locator, queries)
     out = []
     for i, query in enumerate(queries):
         answer = result.answer(i)
