@@ -49,7 +49,11 @@ def locate(query: ParsedQuery, index: PostcodeIndex, places: PlaceIndex) -> Loca
     What the parser noted about the text (``W12`` is also an Eircode routing
     key) comes first in the note and replaces the alternatives.
     """
-    location = _STRATEGIES[type(query.value)](query.value, index, places)
+    try:
+        locate_one = _STRATEGIES[type(query.value)]
+    except KeyError:
+        raise TypeError(f"no locating strategy is registered for {type(query.value).__name__}") from None
+    location = locate_one(query.value, index, places)
     if query.note:
         location = dataclasses.replace(location, note=messages.joined(query.note, location.note),
                                        alternatives=query.alternatives)

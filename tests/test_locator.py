@@ -266,3 +266,16 @@ def test_grid_references_convert_exactly_as_pyprojs_own_choice_does():
     lon, lat = reference.transform(eastings, northings)
     ours = bng_to_wgs84(eastings, northings)
     assert np.array_equal(ours[0], lat) and np.array_equal(ours[1], lon)
+
+
+def test_each_kind_of_query_is_located_by_the_strategy_registered_for_its_type(locator):
+    from locator import locating
+    from locator.postcodes import Eircode, ParsedQuery, PlaceName, UKPostcode
+
+    assert {UKPostcode, Eircode, PlaceName} <= set(locating._STRATEGIES)
+
+    class County(str):
+        pass
+
+    with pytest.raises(TypeError, match="County"):
+        locating.locate(ParsedQuery(County("Norfolk")), locator.index, locator.places)
