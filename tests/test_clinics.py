@@ -7,7 +7,7 @@ import math
 import pytest
 
 from locator import errors, messages
-from locator.clinics import CLINICS_TOML, load_clinics, read_sites
+from locator.clinics import clinics_path, load_clinics, read_sites
 from locator.model import Region
 
 GOOD = """
@@ -31,7 +31,7 @@ def clinics_file(tmp_path, text: str):
 
 
 def test_every_clinic_in_the_file_loads_complete_with_a_real_position(locator):
-    assert [c.id for c in locator.clinics] == [s.id for s in read_sites(CLINICS_TOML)]
+    assert [c.id for c in locator.clinics] == [s.id for s in read_sites(clinics_path())]
     for clinic in locator.clinics:
         assert math.isfinite(clinic.lat) and math.isfinite(clinic.lon)
         assert clinic.serves and clinic.region in Region
