@@ -4,28 +4,26 @@ Page set-up and wiring only: ``locator`` answers, ``components`` draw.
 Run it with ``bin/app``. See docs/adr/0004-app-composition.md.
 """
 
-import time
-
 import streamlit as st
 
 from components.answer_card import show_answer
 from components.clinic_list import show_clinic_list
-from components.clinic_map import show_map
+from components.clinic_map import Catchment, show_map, show_map_notes
 from components.footer import show_footer
 from components.layout import apply_layout
-from components.resources import load_locator, locator_or_stop, postcodes_release, treatment_or_stop
+from components.resources import (load_locator, locator_or_stop, map_layers_for, postcodes_release,
+                                  treatment_or_stop)
 from components.search import KEY, search_field, search_for, search_hint
 from components.search_problem import show_problem
 from components.treatment import show_treatment
 from components.view import ClinicPin, answer_card, clinic_pins, search_pin
 from locator import Locator, LocatorError
+from locator.map_layers import Tiles
 from locator.sources import sources
 
 
 # The query parameter that carries a search to the About treatment page and back.
 BACK = "search"
-# How long the answer has to itself before the map follows it (measured: bench/bench_browser.py).
-ANSWER_FIRST_S = 0.05
 
 
 def find_a_clinic() -> None:
@@ -33,13 +31,16 @@ def find_a_clinic() -> None:
     pins = clinic_pins(locator.clinics)
     st.title("Find your nearest clinic", anchor=False)
     search_hint()
-    search_and_answer(locator, pins)
+    catchment, tiles = map_layers_for(locator)
+    search_and_answer(locator, pins, catchment, tiles)
+    show_map_notes(catchment, tiles)
     show_clinic_list(pins)
     st.page_link(about_treatment_page, label="About treatment: what to expect at your visit", icon=":material/info:")
 
 
 @st.fragment
-def search_and_answer(locator: Locator, pins: list[ClinicPin]) -> None:
+def search_and_answer(locator: Locator, pins: list[ClinicPin], catchment: Catchment | None,
+                      tiles: Tiles | None) -> None:
     """The part of the page a search changes: a search reruns only this (see ADR 4)."""
     searched = None
     # Stacked on phones in this order: the answer comes straight after the field.
@@ -55,11 +56,8 @@ def search_and_answer(locator: Locator, pins: list[ClinicPin]) -> None:
                 show_answer(answer_card(answer), about_treatment_page, search_for, {BACK: query})
                 searched = search_pin(answer)
     with right:
-        if query:
-            # The browser draws what has arrived only when messages pause; the map's message,
-            # ~15 ms behind the answer, would hold the answer back until the map is rebuilt.
-            time.sleep(ANSWER_FIRST_S)
-        show_map(pins, searched, key="clinic_map")
+        # The same base map on every run: a search only swaps its search layer (ADR 7).
+        show_map(pins, searched, catchment=catchment, tiles=tiles, key="clinic_map")
 
 
 def call_centre() -> None:

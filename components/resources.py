@@ -11,7 +11,8 @@ import logging
 
 import streamlit as st
 
-from locator import Locator, LocatorError
+from components.clinic_map import Catchment
+from locator import Locator, LocatorError, map_layers
 from locator.index import release_of
 from locator.treatment import Section, load_sections
 
@@ -58,3 +59,24 @@ def _or_stop(load):
         log.error("%s: %s", type(exc).__name__, exc.detail or "(no detail)")
         st.error(exc.message)
         st.stop()
+
+
+@st.cache_resource(show_spinner="Drawing the map…")
+def map_layers_for(_locator: Locator) -> tuple[Catchment | None, map_layers.Tiles | None]:
+    """Who goes where (built with the index; about 10 s if it was not) and the operator's tiles, if any.
+
+    Either may fail without stopping the page: the map is then drawn without
+    it, and the reason goes to the log for the operator. Tiles stay off
+    unless their settings are whole and valid.
+    """
+    try:
+        catchment = Catchment.from_built(map_layers.load(locator=_locator))
+    except (OSError, ValueError, KeyError) as exc:
+        log.error("Map drawn without who-goes-where: %s", exc)
+        catchment = None
+    try:
+        tiles = map_layers.tiles()
+    except (OSError, ValueError) as exc:
+        log.error("Map drawn without tiles: %s", exc)
+        tiles = None
+    return catchment, tiles

@@ -163,10 +163,10 @@ def test_arrival_lists_every_clinic_with_tap_to_call_and_email_links(app):
 def test_arrival_map_shows_every_clinic_from_the_app_s_own_files(app):
     app.run()
     args = the_map(app)
-    assert args["script"].count("L.marker(") == len(CLINICS)
+    assert len(re.findall(r"L\.marker\(\n\s*\[", args["script"])) == len(CLINICS)
     for clinic in CLINICS:
         assert clinic.name in args["script"]
-    assert "L.circleMarker(" not in args["script"]  # no searched place yet
+    assert "L.circleMarker(" not in args["script"] + args["feature_group"]  # no searched place yet
     assert args["js_links"] and args["css_links"]
     for url in args["js_links"] + args["css_links"]:
         assert url.startswith("../../app/static/vendor/"), url
@@ -176,7 +176,7 @@ def test_arrival_map_shows_every_clinic_from_the_app_s_own_files(app):
 def test_the_data_sources_are_credited(app):
     app.run()
     credits = " ".join(shown(c.value) for c in block(app, "credits").get("caption"))
-    for source in ("OS data", "GeoNames", "OpenStreetMap"):
+    for source in ("OS data", "GeoNames", "Natural Earth"):
         assert source in credits
 
 
@@ -289,11 +289,12 @@ def test_an_ambiguous_search_offers_the_other_meaning_as_a_button(app):
 
 def test_after_a_search_the_map_shows_the_searched_place_and_fits_it_with_the_chosen_clinic(app):
     search(app, "L1 8JQ")
-    script = the_map(app)["script"]
-    assert script.count("L.marker(") == len(CLINICS)
-    assert "L.circleMarker(" in script and "L1 8JQ" in script
-    assert "fitBounds(" in script
-    assert "Amersham" in script
+    args = the_map(app)
+    assert len(re.findall(r"L\.marker\(\n\s*\[", args["script"])) == len(CLINICS)
+    layer = args["feature_group"]
+    assert "L.circleMarker(" in layer and "L1 8JQ" in layer
+    assert "fitBounds(" in layer
+    assert "Amersham" in layer
 
 
 # ------------------------------------------------------------------------ bad input
@@ -352,7 +353,7 @@ def test_a_bad_search_after_a_good_one_replaces_the_answer_and_the_map_goes_back
     search(app, "Xyzzyville")
     assert block(app, "answer-card") is None
     assert block(app, "search-problem") is not None
-    assert "L.circleMarker(" not in the_map(app)["script"]
+    assert "L.circleMarker(" not in the_map(app)["feature_group"]
 
 
 # ------------------------------------------------------------------------ deep links

@@ -1,5 +1,7 @@
-"""The clinic map lists only the app's own JS/CSS, shows every clinic's contact
-details, never runs a searched label as HTML or code, and fits the search.
+"""The clinic map names no other origin unless an operator configures tiles, lists
+only the app's own JS/CSS, shows every clinic's contact details and who goes
+where, never runs a searched label as HTML or code, keeps its base map the same
+from search to search, and fits the search.
 
 The clinics are the real ones, however many the clinics file lists, as the
 view model hands them to the map.
@@ -10,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -18,15 +21,18 @@ from pathlib import Path
 
 import folium
 import folium.plugins
+import jinja2.utils
 import pytest
 import streamlit_folium
 
 from components import clinic_map
-from components.clinic_map import FRAME_ASSET_BASE, build_map, check_local_links, listed_links, show_map
+from components.clinic_map import (FRAME_ASSET_BASE, Catchment, build_map, check_local_links, listed_links,
+                                   search_layer, show_map)
 from components.view import SearchPin, clinic_pins
 from locator import Locator, messages
 from locator.clinics import clinics_path, read_sites
 from locator.errors import MapDataError
+from locator.map_layers import Tiles, palette
 from locator.model import Region
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +45,9 @@ NASTY_LABEL = (
     '<img src=x onerror="window.__xss=1"></script><script>window.__xss=2</script>'
     "${window.__xss=3}`;window.__xss=4;`\\u00 \\"
 )
-OSM_HOSTS = {"tile.openstreetmap.org", "www.openstreetmap.org"}
+TILES = Tiles("https://tiles.example.net/{z}/{x}/{y}.png", "&copy; Example Tiles Ltd", "", 19)
+# An absolute URL in the map's code: anything the browser could be sent to.
+ABSOLUTE_URL = re.compile(r"(?:https?:)?//([^/\"'\s`<>]+)", re.IGNORECASE)
 
 
 CORE_CLINICS = Locator.load().clinics
@@ -47,14 +55,28 @@ CLINICS = clinic_pins(CORE_CLINICS)
 BY_ID = {c.id: c for c in CLINICS}
 # A clinic that takes patients from Great Britain, for searches made there.
 ENGLISH = BY_ID[next(c.id for c in CORE_CLINICS if Region.GREAT_BRITAIN in c.serves)]
+# As locator.map_layers builds it, for the real clinics (the picture itself is tested in test_map_layers.py).
+CATCHMENT = Catchment.from_built({
+    "fingerprint": "0123456789abcdef0123", "png": "catchment.png", "bounds": [[49.0, -11.0], [61.0, 2.2]],
+    "clinics": [{"id": c.id, "name": c.name, "colour": colour.hex, "colour_name": colour.name}
+                for c, colour in zip(CLINICS, palette())],
+})
 
 
 def _search(label: str = "SW1A 1AA", clinic_id: str = ENGLISH.id, lat: float = 51.50101, lon: float = -0.14156):
     return SearchPin(lat=lat, lon=lon, label=label, clinic_id=clinic_id)
 
 
-def _page(clinics=CLINICS, searched=None) -> str:
-    return build_map(clinics, searched).get_root().render()
+def _page(clinics=CLINICS, searched=None, catchment=CATCHMENT, tiles=None, view: int = 1) -> str:
+    """The map as one HTML page: the base map with the search's layer on it."""
+    m = build_map(clinics, catchment, tiles)
+    m.add_child(search_layer(clinics, searched, view))
+    return m.get_root().render()
+
+
+def _hosts(text: str) -> set[str]:
+    # Leaflet's own attribution prefix links to leafletjs.com: a link a person may follow, never loaded.
+    return {h for h in ABSOLUTE_URL.findall(text)} - {"leafletjs.com"}
 
 
 @pytest.fixture
@@ -85,7 +107,9 @@ def test_the_map_is_given_every_clinic_in_the_clinics_file_in_order():
 
 @pytest.mark.parametrize("searched", [None, _search()], ids=["no search", "search"])
 def test_the_map_lists_only_vendored_files(searched):
-    js, css = listed_links(build_map(CLINICS, searched))
+    m = build_map(CLINICS, CATCHMENT)
+    m.add_child(search_layer(CLINICS, searched))
+    js, css = listed_links(m)
     assert js == [
         f"{FRAME_ASSET_BASE}/leaflet-{clinic_map.LEAFLET_VERSION}/leaflet.js",
         f"{FRAME_ASSET_BASE}/jquery-{clinic_map.JQUERY_VERSION}/jquery.min.js",
@@ -103,28 +127,57 @@ def test_the_rendered_page_loads_scripts_and_styles_only_from_the_app(searched):
     assert scripts and styles
     assert all(_is_local(u) for u in scripts + styles), scripts + styles
     assert "@import" not in page
-    # Every absolute URL left is OpenStreetMap's: the tile template and the attribution link.
-    hosts = set(re.findall(r"https?://([^/\"'\s]+)", page))
-    assert hosts <= OSM_HOSTS, hosts
+    # By default nothing in the map names another origin: no tiles, no fonts, no data.
+    assert _hosts(page) == set()
+
+
+def test_with_tiles_configured_the_tile_url_and_its_credit_are_on_the_map_over_the_land():
+    page = _page(searched=_search(), tiles=TILES)
+    assert _hosts(page) == {"tiles.example.net"}
+    assert '"https://tiles.example.net/{z}/{x}/{y}.png"' in page
+    assert "\\u0026copy; Example Tiles Ltd" in page  # the attribution, JSON-escaped
+    # Leaflet draws tiles in its tile pane (z-index 200); the land lies under it.
+    assert '["land", 150]' in page and page.index('L.tileLayer(') > page.index("L.geoJSON(")
+
+
+def test_the_background_is_the_app_s_own_land_and_who_goes_where():
+    page = _page()
+    assert f"json({json.dumps(clinic_map.LAND_URL)})" in page
+    assert (STATIC / "map" / "land.geojson").is_file()
+    assert f"L.imageOverlay({json.dumps(CATCHMENT.png_url)}" in page
+    assert CATCHMENT.png_url == "../../app/static/map/build/catchment.png?v=0123456789abcdef"
+    assert "L.tileLayer(" not in page
 
 
 def test_st_folium_is_given_only_local_links_and_no_other_urls(sent):
-    show_map(CLINICS, _search(), key="the_map")
+    show_map(CLINICS, _search(), catchment=CATCHMENT, key="the_map")
     (args,) = sent
     assert args["js_links"] == [
         f"{FRAME_ASSET_BASE}/leaflet-{clinic_map.LEAFLET_VERSION}/leaflet.js",
         f"{FRAME_ASSET_BASE}/jquery-{clinic_map.JQUERY_VERSION}/jquery.min.js",
     ]
     assert args["css_links"] == [f"{FRAME_ASSET_BASE}/leaflet-{clinic_map.LEAFLET_VERSION}/leaflet.css"]
-    # The frame also appends `header` to its <head> and runs `script`: nothing there may
-    # load anything either, and the only hosts named are OpenStreetMap's.
-    for part in ("header", "html", "script"):
+    # The frame also appends `header` to its <head> and runs `script` and `feature_group`:
+    # nothing there may load anything either, or name another host.
+    for part in ("header", "html", "script", "feature_group"):
         text = args[part]
         assert not re.search(r"<script\b[^>]*\bsrc=|<link\b|@import", text, re.IGNORECASE), part
-        assert set(re.findall(r"https?://([^/\"'\s]+)", text)) <= OSM_HOSTS, part
+        assert _hosts(text) == set(), part
     assert 'L.Icon.Default.imagePath = "../../app/static/vendor/leaflet-1.9.4/images/"' in args["script"]
     for png in ("marker-icon.png", "marker-icon-2x.png", "marker-shadow.png"):
         assert (VENDOR / f"leaflet-{clinic_map.LEAFLET_VERSION}" / "images" / png).is_file()
+
+
+def test_the_frame_is_sent_exactly_what_st_folium_itself_would_send(sent):
+    # show_map renders the base map once per process and only the search layer per run;
+    # the frame must not be able to tell (streamlit_folium is pinned; this checks an upgrade).
+    show_map(CLINICS, _search(), catchment=CATCHMENT, tiles=TILES, key="the_map")
+    view = int(re.search(r"// view (\d+)", sent[0]["feature_group"]).group(1))
+    streamlit_folium.st_folium(build_map(CLINICS, CATCHMENT, TILES), key="the_map", height=clinic_map.DEFAULT_HEIGHT,
+                               use_container_width=True, returned_objects=[],
+                               feature_group_to_add=search_layer(CLINICS, _search(), view))
+    ours, theirs = ({k: v for k, v in call.items() if k != "on_change"} for call in sent)
+    assert ours == theirs
 
 
 def test_st_folium_sends_nothing_back_and_fills_the_width(sent):
@@ -136,25 +189,49 @@ def test_st_folium_sends_nothing_back_and_fills_the_width(sent):
     assert args["height"] == 420
 
 
-def test_an_unchanged_map_is_sent_unchanged_so_the_frame_keeps_it(sent):
-    # st_folium's frame is keyed on a hash of the map's code: equal code, same frame,
-    # no rebuild. Equal arguments also let Streamlit treat the element as unchanged.
-    show_map(CLINICS, _search(), key="the_map")
-    show_map(CLINICS, _search(), key="the_map")
-    show_map(CLINICS, _search(label="SL6 8DG", lat=51.52339, lon=-0.70442), key="the_map")
-    first, second, other = ({k: v for k, v in call.items() if k != "on_change"} for call in sent)
-    assert first == second
-    assert other["key"] != first["key"]
-    assert other["script"] != first["script"]
+def test_a_new_search_keeps_the_base_map_and_changes_only_the_search_layer(sent):
+    # st_folium's frame is keyed on a hash of the base map's code: equal code, same frame,
+    # no remount. Only `feature_group` (the search's layer) may change.
+    show_map(CLINICS, None, catchment=CATCHMENT, key="the_map")
+    show_map(CLINICS, _search(), catchment=CATCHMENT, key="the_map")
+    show_map(CLINICS, _search(label="SL6 8DG", clinic_id=BY_ID["maidenhead"].id, lat=51.52339, lon=-0.70442),
+             catchment=CATCHMENT, key="the_map")
+    none, first, other = ({k: v for k, v in call.items() if k != "on_change"} for call in sent)
+    for call in (first, other):
+        assert {k: v for k, v in call.items() if k != "feature_group"} == {
+            k: v for k, v in none.items() if k != "feature_group"}
+    assert len({none["feature_group"], first["feature_group"], other["feature_group"]}) == 3
+    assert "SW1A 1AA" in first["feature_group"] and "SW1A 1AA" not in first["script"]
+    assert "L.circleMarker(" not in none["feature_group"]
+
+
+def test_searching_the_same_place_again_sends_a_new_layer_so_the_view_moves_back():
+    # st_folium skips a layer equal to the one it has; after panning away, the same
+    # search must still bring the view back.
+    assert _page(searched=_search(), view=1) != _page(searched=_search(), view=2)
+    assert _page(searched=_search(), view=1).replace("view 1", "view 2") == _page(searched=_search(), view=2)
 
 
 def test_the_same_arguments_render_the_same_page():
     assert _page(searched=_search()) == _page(searched=_search())
 
 
+def test_the_map_frame_is_titled_and_keeps_pinch_zoom_and_its_controls_are_big_enough_to_tap(sent):
+    show_map(CLINICS, _search(), catchment=CATCHMENT, key="the_map")
+    (args,) = sent
+    assert f"window.frameElement.setAttribute(\"title\", title)" in args["script"]
+    assert json.dumps(clinic_map.FRAME_TITLE) in args["script"]
+    # folium's own <meta name=viewport ... user-scalable=no> would stop zooming with two fingers.
+    assert "viewport" not in args["header"] and "user-scalable" not in args["header"]
+    zoom_buttons = re.search(r"\.leaflet-bar a[^{]*\{([^}]*)\}", args["header"]).group(1)
+    assert "width: 44px" in zoom_buttons and "height: 44px" in zoom_buttons
+    assert re.search(r"\.catchment-switch \{[^}]*min-height: 44px", args["header"])
+    assert re.search(r"\.catchment-switch input \{[^}]*width: 24px; height: 24px", args["header"])
+
+
 def test_folium_defaults_are_left_alone():
     before = (list(folium.Map.default_js), list(folium.Map.default_css))
-    build_map(CLINICS, _search())
+    build_map(CLINICS, CATCHMENT).get_root().render()
     assert (folium.Map.default_js, folium.Map.default_css) == before
 
 
@@ -195,7 +272,7 @@ def test_static_serving_is_on_and_usage_stats_off():
 @pytest.mark.parametrize("searched", [None, _search()], ids=["no search", "search"])
 def test_every_clinic_has_a_marker_with_its_contact_popup(searched):
     page = _page(searched=searched)
-    assert page.count("L.marker(") == len(CLINICS)
+    assert len(re.findall(r"L\.marker\(\n\s*\[", page)) == len(CLINICS)
     for c in CLINICS:
         assert f"[{c.lat}, {c.lon}]" in page
         popup = re.search(rf'<div class="clinic-popup" data-clinic-id="{c.id}">.*?</div>', page)
@@ -233,11 +310,17 @@ def test_clinic_text_is_escaped_too():
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_the_map_script_is_valid_javascript_whatever_the_label(sent, tmp_path):
     # A syntax error would leave the map's frame blank without a message.
-    show_map(CLINICS, _search(label=NASTY_LABEL), key="the_map")
-    script = tmp_path / "map.js"
-    script.write_text(sent[0]["script"])
-    result = subprocess.run(["node", "--check", str(script)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    show_map(CLINICS, _search(label=NASTY_LABEL), catchment=CATCHMENT, key="the_map")
+    for part in ("script", "feature_group"):
+        script = tmp_path / f"{part}.js"
+        script.write_text(sent[0][part])
+        result = subprocess.run(["node", "--check", str(script)], capture_output=True, text=True)
+        assert result.returncode == 0, (part, result.stderr)
+
+
+def _fits(page: str) -> list[str]:
+    """The boxes the map fits its view to, in order (the base map's, then the search's)."""
+    return re.findall(r"\.fitBounds\(\s*(\[\[.*?\]\])", page, re.DOTALL)
 
 
 def test_a_search_zooms_to_fit_the_searched_place_and_the_chosen_clinic():
@@ -246,9 +329,8 @@ def test_a_search_zooms_to_fit_the_searched_place_and_the_chosen_clinic():
     clinic = BY_ID[searched.clinic_id]
     south, north = sorted([searched.lat, clinic.lat])
     west, east = sorted([searched.lon, clinic.lon])
-    fit = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", page, re.DOTALL)
-    assert fit and fit.group(1) == f"[[{south}, {west}], [{north}, {east}]]"
-    assert page.count(".fitBounds(") == 1
+    assert len(_fits(page)) == 2
+    assert _fits(page)[-1] == f"[[{south}, {west}], [{north}, {east}]]"
     assert re.search(rf"L\.circleMarker\(\s*\[{searched.lat}, {searched.lon}\]", page)
     # The chosen clinic's name and the searched label are shown without a click.
     assert re.search(rf"{re.escape(clinic.name)}\s*</div>`,\s*\{{\s*\"permanent\": true", page)
@@ -268,13 +350,12 @@ def test_a_search_at_the_clinic_s_own_postcode_labels_both_and_places_them_once_
     searched = _search(label="SL6 8DG", clinic_id="maidenhead", lat=maidenhead[0], lon=maidenhead[1])
     page = _page(searched=searched)
     assert page == _page(searched=searched)
-    fit = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", page, re.DOTALL)
-    assert fit and fit.group(1) == f"[[{maidenhead[0]}, {maidenhead[1]}], [{maidenhead[0]}, {maidenhead[1]}]]"
+    assert _fits(page)[-1] == f"[[{maidenhead[0]}, {maidenhead[1]}], [{maidenhead[0]}, {maidenhead[1]}]]"
     assert re.search(r"Maidenhead\s*</div>`,\s*\{\s*\"permanent\": true", page)
     assert re.search(r"SL6 8DG\s*</div>`,\s*\{\s*\"permanent\": true", page)
     assert page.count('"permanent": true') == 2
     placing = page.index('link.addEventListener("load", place)')
-    assert placing > page.rindex(".bindTooltip(") and placing > page.index(".fitBounds(")
+    assert placing > page.index(".fitBounds(")
     assert "tooltip.update()" in page
 
 
@@ -282,8 +363,7 @@ def test_without_a_search_the_map_fits_all_the_clinics():
     page = _page()
     lats = [c.lat for c in CLINICS]
     lons = [c.lon for c in CLINICS]
-    fit = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", page, re.DOTALL)
-    assert fit and fit.group(1) == f"[[{min(lats)}, {min(lons)}], [{max(lats)}, {max(lons)}]]"
+    assert _fits(page) == [f"[[{min(lats)}, {min(lons)}], [{max(lats)}, {max(lons)}]]"] * 2
     assert "circleMarker" not in page
     assert '"permanent": true' not in page
 
@@ -309,7 +389,23 @@ def test_a_long_label_is_shortened_on_the_map_but_whole_in_its_popup():
 )
 def test_bad_input_is_refused_with_a_reason(clinics, searched, message):
     with pytest.raises(ValueError, match=message):
-        build_map(clinics, searched)
+        build_map(clinics, CATCHMENT)
+        search_layer(clinics, searched)
+
+
+def test_a_catchment_colour_that_is_not_a_colour_is_refused():
+    odd = Catchment("a.png", "a.json", ((49, -11), (61, 2)), (("Amersham", "red;background:url(x)", "red"),))
+    with pytest.raises(ValueError, match="#E69F00"):
+        build_map(CLINICS, odd)
+
+
+def test_the_legend_names_each_clinic_s_colour_in_words_in_the_map_and_in_a_sentence():
+    legend = clinic_map._legend_html(CATCHMENT)
+    assert str(jinja2.utils.htmlsafe_json_dumps(legend)) in _page()
+    for name, colour, words in CATCHMENT.legend:
+        assert f'background:{colour}"></span>{words.capitalize()}: {name}</li>' in legend
+        assert f"{words} for {name}" in CATCHMENT.sentence()
+    assert '<input type="checkbox" checked> Who goes where' in legend
 
 
 def test_a_map_that_cannot_be_drawn_says_so_plainly_and_keeps_the_reason_for_the_log():

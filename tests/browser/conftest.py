@@ -95,7 +95,8 @@ def new_page(browser, request):
     """Factory for recorded pages, each in its own context (own cookies, own Streamlit session).
 
     At teardown: screenshots a failed test's pages to artifacts/screenshots/failed/, then
-    fails the test if any page logged errors (unless marked allow_page_errors).
+    fails the test if any page logged errors (unless marked allow_page_errors) or asked
+    anything of another origin (unless marked allow_other_origins).
     """
     contexts = []
 
@@ -116,7 +117,7 @@ def new_page(browser, request):
     yield make
 
     failed = any(getattr(getattr(request.node, f"_report_{when}", None), "failed", False) for when in ("setup", "call"))
-    errors = []
+    errors, elsewhere = [], []
     for i, (context, page) in enumerate(contexts):
         if failed and not page.is_closed():
             name = re.sub(r"[^\w.-]+", "_", request.node.nodeid) + (f"-{i}" if i else "")
@@ -127,9 +128,14 @@ def new_page(browser, request):
             except Exception as exc:  # a crashed page must not hide the real failure
                 print(f"could not screenshot {page.url}: {exc}")
         errors += page.log.errors
+        elsewhere += page.log.third_party()
         context.close()
     if errors and not request.node.get_closest_marker("allow_page_errors"):
         pytest.fail("JavaScript errors in the page:\n" + "\n".join(errors), pytrace=False)
+    # The promise to patients: nothing, not even an image, is asked of another origin.
+    if elsewhere and not request.node.get_closest_marker("allow_other_origins"):
+        pytest.fail("Requests to another origin (blocked, but made):\n"
+                    + "\n".join(f"{kind}: {url}" for url, kind in elsewhere), pytrace=False)
 
 
 @pytest.fixture

@@ -1,0 +1,174 @@
+"""Who goes where, as built with the index: the picture agrees with the answers.
+
+Read from the built ``static/map/build/`` (``bin/setup`` makes it; the
+``layers`` fixture builds it if it is missing or stale).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from locator import Locator, map_layers
+from locator.clinics import CLINICS_TOML
+from locator.distances import distances_m
+from locator.index import bng_to_wgs84
+from locator.map_layers import Grid, Tiles, clinic_colours, palette
+from locator.model import Region
+from locator.routing import choose, eligibility
+
+
+@pytest.fixture(scope="module")
+def layers(locator) -> dict:
+    return map_layers.load(locator=locator)
+
+
+@pytest.fixture(scope="module")
+def picture(layers) -> np.ndarray:
+    """The catchment PNG as palette indices: 0 nothing, 1 + k clinic k's tint, 1 + n + k its dot."""
+    image = Image.open(map_layers.DEFAULT_OUT_DIR / layers["png"])
+    assert image.mode == "P"
+    return np.array(image)
+
+
+def pixel_at(picture: np.ndarray, lat: float, lon: float) -> int:
+    row, col = Grid.covering().pixel(lat, lon)
+    return int(picture[int(math.floor(row)), int(math.floor(col))])
+
+
+def clinic_of(value: int, clinics) -> str | None:
+    """The clinic whose colour a pixel value is (tint or dot), or None for no colour."""
+    if value == 0:
+        return None
+    return clinics[(value - 1) % len(clinics)].id
+
+
+def test_each_clinic_has_its_own_colour_in_clinic_order_with_its_name_in_words(layers, locator):
+    assert [c["id"] for c in layers["clinics"]] == [c.id for c in locator.clinics]
+    colours = [(c["colour"], c["colour_name"]) for c in layers["clinics"]]
+    assert len(set(colours)) == len(colours)
+    assert colours == [(p.hex, p.name) for p in palette()[: len(colours)]]
+
+
+def test_a_fifth_clinic_takes_the_next_colour_and_too_many_clinics_are_refused_with_a_reason():
+    colours = palette()
+    ids = ["a", "b", "c", "d", "e"]
+    assert clinic_colours(ids, colours)["e"] == colours[4]
+    with pytest.raises(map_layers.PaletteTooShort, match="add colours"):
+        clinic_colours([str(i) for i in range(len(colours) + 1)], colours)
+
+
+def test_every_live_postcode_is_drawn_in_the_colour_of_the_clinic_it_is_sent_to(picture, locator):
+    """A dot is the colour of the clinic lookup() answers, sampled over all of Great Britain.
+
+    Dots that share a pixel near a boundary may overwrite each other, so a
+    sample of postcodes that are far from any tie must match exactly.
+    """
+    index = locator.index
+    rng = np.random.default_rng(8)
+    live = np.flatnonzero(index.unit_e > 0)
+    rows = rng.choice(live, 400, replace=False)
+    checked = 0
+    for row in rows:
+        code = index.unit_keys[row].decode()
+        answer = locator.lookup(f"{code[:-3]} {code[-3:]}")
+        far = sorted(d.km for d in answer.distances if Region.GREAT_BRITAIN in
+                     next(c for c in locator.clinics if c.id == d.clinic.id).serves)
+        if far[1] - far[0] < 2:  # within a pixel or two of a boundary
+            continue
+        value = pixel_at(picture, answer.location.lat, answer.location.lon)
+        assert value > len(locator.clinics), f"{code}: no dot"
+        assert clinic_of(value, locator.clinics) == answer.clinic.id, code
+        checked += 1
+    assert checked > 300
+
+
+@pytest.mark.parametrize(("query", "region_served"), [("L1 8JQ", "GB"), ("G2 1DY", "GB"), ("Belfast", "NI"),
+                                                       ("Galway", "IE"), ("IM1 1AE", "IM"), ("St Helier", "JE"), ("GY1 1AA", "GG")])
+def test_liverpool_and_glasgow_are_an_english_clinic_s_colour_and_belfast_and_galway_dublin_s(
+        picture, locator, query, region_served):
+    answer = locator.lookup(query)
+    assert region_served in {r.value for r in
+                             next(c for c in locator.clinics if c.id == answer.clinic.id).serves}
+    assert clinic_of(pixel_at(picture, answer.location.lat, answer.location.lon), locator.clinics) == answer.clinic.id
+
+
+def test_the_quick_ranking_decides_exactly_as_the_routing_rule(locator):
+    """The build ranks on a sphere first; every point must end up where choose() on geodesics puts it."""
+    index = locator.index
+    rng = np.random.default_rng(3)
+    rows = rng.choice(np.flatnonzero(index.unit_e > 0), 50_000, replace=False)
+    lat, lon = bng_to_wgs84(index.unit_e[rows].astype(float), index.unit_n[rows].astype(float))
+    lats = np.array([c.lat for c in locator.clinics])
+    lons = np.array([c.lon for c in locator.clinics])
+    for region in (Region.GREAT_BRITAIN, Region.IRELAND):
+        eligible = eligibility(locator.clinics)[region]
+        quick = map_layers._choose_for(lat, lon, eligible, lats, lons)
+        exact = choose(distances_m(lat, lon, lats, lons), eligible)
+        assert np.array_equal(quick, exact), region
+
+
+def test_the_picture_covers_every_region_s_land_and_nothing_at_sea(picture, locator):
+    grid = Grid.covering()
+    assert picture.shape == (grid.height, grid.width)
+    for lat, lon in [(54.5, -4.0), (50.0, -4.0), (55.0, -9.5)]:  # Irish Sea, Channel, Atlantic
+        assert pixel_at(picture, lat, lon) == 0
+    assert (picture > 0).mean() > 0.2
+
+
+def test_the_towns_are_labelled_biggest_first_without_crowding(layers):
+    towns = {name: zoom for name, _, _, zoom in layers["towns"]}
+    for city in ("London", "Birmingham", "Glasgow", "Dublin", "Cardiff"):
+        assert towns[city] == map_layers.MIN_LABEL_ZOOM, city
+    for town in ("Belfast", "Liverpool", "Edinburgh", "Cork", "Maidenhead"):
+        assert towns[town] <= map_layers.MAX_LABEL_ZOOM, town
+    assert 500 < len(towns) < 5000
+
+
+FIFTH_CLINIC = """
+[[clinic]]
+id = "leeds"
+name = "Leeds"
+address = ["1 Example Street", "Leeds", "LS1 4DY"]
+postcode = "LS1 4DY"
+locate_by = "LS1 4DY"
+phone = "0800 7836106"
+email = "enquiries@britishveininstitute.com"
+country = "England"
+region = "GB"
+serves = ["GB", "IM", "JE", "GG"]
+"""
+
+
+def test_a_clinic_added_to_the_clinics_file_gets_the_next_colour_and_its_own_area(tmp_path):
+    """A made-up fifth clinic in Leeds: the layers are rebuilt for it, and Leeds's postcodes go to it."""
+    clinics = tmp_path / "clinics.toml"
+    clinics.write_text(Path(CLINICS_TOML).read_text(encoding="utf-8") + FIFTH_CLINIC, encoding="utf-8")
+    five = Locator.load(clinics_path=clinics)
+    built = map_layers.load(tmp_path, locator=five)
+    assert built["fingerprint"] != map_layers.load(locator=Locator.load())["fingerprint"]
+    assert [c["id"] for c in built["clinics"]][-1] == "leeds"
+    assert built["clinics"][-1]["colour"] == palette()[4].hex
+    picture = np.array(Image.open(tmp_path / built["png"]))
+    answer = five.lookup("LS1 4DY")
+    assert answer.clinic.id == "leeds"
+    assert clinic_of(pixel_at(picture, answer.location.lat, answer.location.lon), five.clinics) == "leeds"
+
+
+def test_tiles_are_off_by_default_and_a_half_or_wrong_setting_is_refused_with_a_reason(tmp_path):
+    assert map_layers.tiles() is None
+    settings = tmp_path / "map.toml"
+    for body, message in [('url = ""\nattribution = "x"', "set both"),
+                          ('url = "https://t.example.org/{z}/{x}/{y}.png"\nattribution = ""', "attribution"),
+                          ('url = "ftp://t.example.org/{z}/{x}.png"\nattribution = "x"', "{z}, {x} and {y}")]:
+        settings.write_text("[tiles]\n" + body + "\n")
+        with pytest.raises(ValueError, match=re.escape(message)):
+            map_layers.tiles(settings)
+    settings.write_text('[tiles]\nurl = "https://{s}.t.example.org/{z}/{x}/{y}.png"\nattribution = "(c) T"\n')
+    assert map_layers.tiles(settings) == Tiles("https://{s}.t.example.org/{z}/{x}/{y}.png", "(c) T")
+    assert map_layers.tiles(settings).host == "a.t.example.org"
