@@ -116,6 +116,56 @@ class MapSearch(Protocol):
     def clinic_id(self) -> str: ...
 
 
+class MapTiles(Protocol):
+    """An operator's tile service (``locator.map_layers.Tiles`` fits): drawn over the background."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def attribution(self) -> str: ...
+    @property
+    def subdomains(self) -> str: ...
+    @property
+    def max_zoom(self) -> int: ...
+    @property
+    def host(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Catchment:
+    """Who goes where, as ``locator.map_layers`` built it: the picture, its legend, the towns.
+
+    ``png_url`` and ``data_url`` (``layers.json``, which also lists the towns
+    to label) are relative to the map's frame; ``bounds`` is ``((south, west),
+    (north, east))`` in degrees; ``legend`` is ``(clinic name, colour as hex,
+    colour in words)`` for each clinic, in the clinics' order.
+    """
+
+    png_url: str
+    data_url: str
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    legend: tuple[tuple[str, str, str], ...]
+
+    @classmethod
+    def from_built(cls, layers: Any, folder: str = f"{FRAME_STATIC}/map/build") -> Catchment:
+        """From ``locator.map_layers.load()``'s dict. The URLs carry its fingerprint, so a rebuilt
+        picture is never taken from a browser's cache."""
+        version = f"?v={layers['fingerprint'][:16]}"
+        (south, west), (north, east) = layers["bounds"]
+        return cls(
+            png_url=f"{folder}/{layers['png']}{version}",
+            data_url=f"{folder}/layers.json{version}",
+            bounds=((float(south), float(west)), (float(north), float(east))),
+            legend=tuple((c["name"], c["colour"], c["colour_name"]) for c in layers["clinics"]),
+        )
+
+    def sentence(self) -> str:
+        """The legend in words, for the page beside the map."""
+        parts = [f"{colour_name} for {name}" for name, _, colour_name in self.legend]
+        return ("Who goes where: each area of the map is shaded in the colour of the clinic "
+                "its patients go to (" + ", ".join(parts) + "); a dot is a postcode.")
+
+
 def asset_links(
     asset_base: str = FRAME_ASSET_BASE,
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

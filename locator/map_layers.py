@@ -14,7 +14,7 @@ Two files under ``static/map/build/`` (git-ignored; the app serves them itself):
 ``layers.json``
     What the map needs to show the PNG and explain it: its bounds, each clinic's
     colour (hex and in words) in ``data/clinics.toml`` order, and the main towns
-    (GeoNames places from the index) with the zoom from which each is labelled,
+    (GeoNames places, ``PostcodeIndex.places``) with the zoom from which each is labelled,
     chosen so that labels do not overlap.
 
 Colours come from ``data/map.toml`` by clinic order, so a clinic added to
@@ -237,29 +237,29 @@ def _choose_for(lat: np.ndarray, lon: np.ndarray, eligible: np.ndarray, clinic_l
     return chosen
 
 
-def _town_labels(places: list[dict], max_zoom: int = MAX_LABEL_ZOOM) -> list[list]:
+def _town_labels(places, max_zoom: int = MAX_LABEL_ZOOM) -> list[list]:
     """``[name, lat, lon, from_zoom]`` for towns, biggest first, labelled where they do not crowd.
 
     For each zoom a town is labelled if its label's box (about 7 px a character,
     at that zoom's scale) clears every bigger town already labelled; once
     labelled it stays labelled at every greater zoom.
     """
-    towns = [p for p in places if p["population"] >= _MIN_LABEL_POPULATION]
-    towns.sort(key=lambda p: (-p["population"], p["name"]))
+    towns = [p for p in places if p.population >= _MIN_LABEL_POPULATION]
+    towns.sort(key=lambda p: (-p.population, p.name))
     from_zoom: dict[int, int] = {}
     for zoom in range(MIN_LABEL_ZOOM, max_zoom + 1):
         scale = 256 * 2 ** zoom / (2 * math.pi)  # screen px per radian
         boxes: list[tuple[float, float, float, float]] = []
         for i, p in enumerate(towns):
-            x = math.radians(p["lon"]) * scale
-            y = -float(mercator_y(p["lat"])) * scale
-            half_w, half_h = 3.5 * len(p["name"]) + 6, 10
+            x = math.radians(p.lon) * scale
+            y = -float(mercator_y(p.lat)) * scale
+            half_w, half_h = 3.5 * len(p.name) + 6, 10
             box = (x - half_w, y - half_h, x + half_w, y + half_h)
             if i in from_zoom or not any(
                     box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
                 boxes.append(box)
                 from_zoom.setdefault(i, zoom)
-    return [[towns[i]["name"], round(towns[i]["lat"], 4), round(towns[i]["lon"], 4), z]
+    return [[towns[i].name, round(towns[i].lat, 4), round(towns[i].lon, 4), z]
             for i, z in sorted(from_zoom.items())]
 
 
@@ -309,7 +309,7 @@ def build(out_dir: Path = DEFAULT_OUT_DIR, *, locator=None, verbose: bool = Fals
         "clinics": [{"id": c.id, "name": c.name, "colour": colours[c.id].hex, "colour_name": colours[c.id].name}
                     for c in clinics],
         "postcodes": int(inside.sum()),
-        "towns": _town_labels(index.tables["places"]),
+        "towns": _town_labels(index.places),
     }
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
