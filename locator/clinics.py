@@ -84,6 +84,11 @@ def read_sites(path: Path) -> tuple[Site, ...]:
     return tuple(Site(r["id"], r["name"], r["locate_by"]) for r in _records(path))
 
 
+def emails(path: Path) -> tuple[str, ...]:
+    """The clinics' distinct email addresses, in file order (for people outside coverage, who can only write)."""
+    return tuple(dict.fromkeys(r["email"] for r in _records(path)))
+
+
 def load_clinics(path: Path, positions: Mapping[str, tuple[float, float]]) -> tuple[Clinic, ...]:
     """Read and check the clinics in file order (the order breaks exact distance ties).
 

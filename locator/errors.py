@@ -91,6 +91,18 @@ class UnknownPlace(InvalidQuery, LookupError):
     label = "Unknown place"
 
 
+class OutsideCoverage(NotCovered):
+    """A place with a British or UK-style code that the service does not cover (BFPO, Gibraltar)."""
+
+    label = "Overseas or forces address"
+
+
+class NotAPlace(InvalidQuery):
+    """Text that is no place at all: a phone number, an email address, a formula, a placeholder."""
+
+    label = "Not a place"
+
+
 class NotLocatable(LocatorError, LookupError):
     """A real postcode with no geographic location (e.g. a PO box district)."""
 

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from locator.areas import Area, by_name
 from locator.model import Region
 from locator.places import Place
 
@@ -64,6 +65,8 @@ class PostcodeIndex:
       name, each at the centroid of what it covers.
     * ``clinic_positions``: each clinic's position by id, from its
       ``locate_by`` in the clinics file the index was built with.
+    * ``larger_areas``: counties, islands and nations (``data/areas.csv``) by
+      folded name, largest first, each placed at one of its own postcodes.
     """
 
     unit_keys: np.ndarray
@@ -79,6 +82,7 @@ class PostcodeIndex:
     places: tuple[Place, ...]
     post_towns: Mapping[str, Place]
     clinic_positions: Mapping[str, Point]
+    larger_areas: Mapping[str, tuple[Area, ...]]
     meta: Mapping
 
     def find_units(self, keys: np.ndarray) -> np.ndarray:
@@ -110,6 +114,8 @@ class PostcodeIndex:
             "places": [_place_record(p) for p in self.places],
             "post_towns": {k: _place_record(p) for k, p in self.post_towns.items()},
             "clinic_positions": {k: list(v) for k, v in self.clinic_positions.items()},
+            "larger_areas": [a.to_row() for a in dict.fromkeys(a for hits in self.larger_areas.values()
+                                                                for a in hits)],
         }
 
     @classmethod
@@ -127,6 +133,7 @@ class PostcodeIndex:
             places=tuple(_place(r) for r in tables["places"]),
             post_towns={k: _place(r) for k, r in tables["post_towns"].items()},
             clinic_positions=_typed(Point, tables["clinic_positions"]),
+            larger_areas=by_name([Area.from_row(r) for r in tables["larger_areas"]]),
             meta=meta,
         )
 

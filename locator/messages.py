@@ -41,7 +41,8 @@ PRECISION_CAPTIONS = {
     "sector": "Located by postcode sector, not the full postcode.",
     "district": "Located by postcode district, not the full postcode.",
     "place": "Located by town or place name, not a postcode.",
-    "area": "Located by postcode area only, so distances are rough.",
+    "area": "Located only roughly, by a wide area (a postcode area, county, island or nation), so distances "
+            "are rough.",
 }
 
 
@@ -152,6 +153,61 @@ def _or_list(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
+def _and_list(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- a postcode inside other text, and slips ---------------------------------------------
+
+
+def code_in_text(normalised: str, kind: str) -> str:
+    """Other words were left out: the answer is for the one code (``kind``: postcode, Eircode) found in them."""
+    return f"Searched for {normalised}, the {kind} in what you typed."
+
+
+_SLIP_NAMES = {("O", "0"): "the letter O taken as a zero", ("I", "1"): "the letter I taken as a one",
+               ("L", "1"): "the letter l taken as a one", ("0", "O"): "the zero taken as the letter O"}
+
+
+def slip_read(typed: str, read: str, changes: Sequence[tuple[str, str]]) -> str:
+    """A slip corrected with certainty: what was typed, what was read, and why.
+
+    ``changes`` are ``(typed character, read character)`` pairs.
+    """
+    how = _and_list([_SLIP_NAMES[c] for c in dict.fromkeys(changes)])
+    targets = {read_as.isdigit() for _, read_as in changes}
+    why = ("only a digit can go there" if targets == {True} else
+           "only a letter can go there" if targets == {False} else "a postcode has a digit or a letter there")
+    return f"Read {typed} as {read} ({how}: {why})."
+
+
+def with_slip_suggestions(message: str, suggestions: Sequence[str]) -> str:
+    """An error, followed by the corrections of a slip that might be meant."""
+    return f"{message} Did you mean {_or_list(suggestions)}?"
+
+
+def not_a_valid_postcode(shown: str) -> str:
+    return f"{shown} is not a valid UK postcode."
+
+
+# --- not a place at all, or not a place we cover -----------------------------------------
+
+
+def not_a_place(what: str) -> str:
+    """Text shaped like something else (``what``: a phone number, an email address, a spreadsheet formula)."""
+    return f"That looks like {what}, not a place. Type where you are instead: {EXAMPLES}."
+
+
+def placeholder(typed: str) -> str:
+    return f"“{typed}” is not a place. Type where you are: {EXAMPLES}."
+
+
+def outside_coverage(place: str, emails: Sequence[str]) -> str:
+    """An overseas territory or forces address: named, not covered, and the clinics' email (which works anywhere)."""
+    return (f"We cannot find the nearest clinic for {place}: it is outside the places this service covers "
+            f"({COVERAGE}). Email the clinics at {_or_list(emails)}; email works from anywhere.")
+
+
 # --- how a query was located -------------------------------------------------------------
 
 
@@ -199,6 +255,36 @@ def no_fixed_location(postcode: str) -> str:
 def area_without_location(area: str) -> str:
     return (f"{area} postcodes have no fixed location, so we cannot tell how far away they are. "
             f"Type the postcode or town where you are, for example SL6 8DG.")
+
+
+# --- areas larger than a town ------------------------------------------------------------
+
+_KIND_PHRASES = {"county": "a county", "region": "a region", "island": "an island",
+                 "islands": "a group of islands", "nation": "a nation", "state": "a country"}
+
+
+def area_located(name: str, kind: str, at: str, eircode: bool) -> str:
+    """A county, island or nation, located at one of its own postcodes (``at``)."""
+    return (f"{name} is {_KIND_PHRASES[kind]}, so it is located roughly, at a point inside it ({at}). "
+            f"{'An Eircode' if eircode else 'A postcode'} gives a better answer.")
+
+
+def area_also_covers(region_names: Sequence[str]) -> str:
+    """An area reaching a region whose answer differs (the United Kingdom reaches Northern Ireland)."""
+    return (f"{_and_list(region_names)} {'is' if len(region_names) == 1 else 'are'} part of it too: "
+            f"type {_or_list(region_names)}, or a postcode there, for the answer from there.")
+
+
+def areas_share_name(typed: str, chosen: str, others: Sequence[str]) -> str:
+    return (f"Several areas are called {typed}; this is {chosen}, the largest. "
+            f"To choose another, type {_or_list(others)}.")
+
+
+def area_namesakes(typed: str, descriptions: Sequence[str], near: str) -> str:
+    """Smaller places elsewhere sharing an area's name (Wales, the village near Sheffield)."""
+    place = "place" if len(descriptions) == 1 else "places"
+    return (f"There is also a smaller {place} called {typed}: {'; '.join(descriptions)}. "
+            f"To search there, type its postcode district, {near}.")
 
 
 def joined(first: str | None, second: str | None) -> str | None:

@@ -6,7 +6,15 @@ Accepted, in any case and spacing:
   (``SL6``) and areas (``SL``), including Northern Ireland (``BT``) and the
   Crown Dependencies (``IM``, ``JE``, ``GY``);
 * Irish Eircodes: full (``D18 X5K7``) or the routing key alone (``D18``);
+* the one postcode or Eircode inside other text (a pasted address, a
+  sentence), with punctuation around it or between its halves; the note
+  says when other words were left out;
+* a slip (O for 0, I or l for 1) when it has exactly one real reading;
+* a county, island or nation named in ``data/areas.csv`` (an :class:`AreaName`);
 * anything else made of letters is a place name, looked up later.
+
+Refused with a clear reason: overseas territory and forces codes (named, with
+the clinics' email), phone numbers, email addresses, formulae, placeholders.
 
 Validation uses the real lists of districts and routing keys, so ``ZZ1 1AA``
 and ``D99`` are refused with a reason. The text is capped at
@@ -21,30 +29,30 @@ value class here plus a strategy registered there. Every sentence is from
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from locator import messages, reference
+from locator import areas, extract, messages, nonplaces, outside, reference, slips
 from locator.errors import (
     EmptyQuery,
     ForbiddenCharacters,
     InvalidPostcode,
     InvalidQuery,
     MultiplePostcodes,
+    NotAPlace,
     NotCovered,
+    OutsideCoverage,
     QueryTooLong,
 )
 from locator.model import Precision, Region
-from locator.reference import area_of
+from locator.reference import EIRCODE_CHARACTERS, EIRCODE_LETTERS, area_of
 from locator.text import fold
 
 MAX_QUERY_LENGTH = 100
-# The letters an Eircode uses, both for a routing key's first character and in its last four.
-EIRCODE_LETTERS = "ACDEFHKNPRTVWXY"
-EIRCODE_CHARACTERS = "0123456789" + EIRCODE_LETTERS
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 _OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
@@ -54,9 +62,6 @@ _OUTWARD_ONLY = re.compile(_OUTWARD)
 _PARTIAL_UNIT = re.compile(rf"({_OUTWARD}) ?[0-9][A-Z]")
 _EIRCODE = re.compile(r"([A-Z][0-9]{2}|D6W)([0-9A-Z]{4})")
 _AREA = re.compile(r"[A-Z]{1,2}")
-_ANY_FULL_CODE = re.compile(
-    rf"(?<![A-Z0-9])(?:{_OUTWARD} ?[0-9][A-Z]{{2}}|(?:[A-Z][0-9]{{2}}|D6W) ?[{EIRCODE_CHARACTERS}]{{4}})(?![A-Z0-9])"
-)
 _EIRCODE_PREFIX = re.compile(r"EIRCODE:? *(.*)")
 _FOREIGN = [
     re.compile(r"[0-9]{5}(-[0-9]{4})?"),        # US ZIP, French, German, Spanish, Italian codes
@@ -133,6 +138,14 @@ class PlaceName:
 
 
 @dataclass(frozen=True, slots=True)
+class AreaName:
+    """A county, island or nation named in ``data/areas.csv`` (``Shropshire``, ``Holy Island``, ``Wales``)."""
+
+    text: str
+    folded: str
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedQuery:
     """The parsed value plus what a person should know about how it was read.
 
@@ -140,7 +153,7 @@ class ParsedQuery:
     (``W12``: a London district and an Eircode routing key).
     """
 
-    value: UKPostcode | Eircode | PlaceName
+    value: UKPostcode | Eircode | PlaceName | AreaName
     note: str | None = None
     alternatives: tuple[str, ...] = ()
 
@@ -149,39 +162,110 @@ class QueryParser:
     """Parses queries against the known districts, areas and routing keys."""
 
     def __init__(self, districts: Collection[str], areas: Collection[str],
-                 routing_keys: Mapping[str, str]) -> None:
-        """``routing_keys`` maps each Eircode routing key to its post town."""
+                 routing_keys: Mapping[str, str], *, area_names: Collection[str] = (),
+                 units: Callable[[str], bool] | None = None, emails: Sequence[str] = ()) -> None:
+        """``routing_keys`` maps each Eircode routing key to its post town.
+
+        ``area_names`` are the folded names of counties, islands and nations;
+        ``units`` says whether a compact unit postcode (``SL68DG``) is in the
+        live list (without it a slip is only suggested, never corrected);
+        ``emails`` are the clinics' addresses, given to people outside coverage.
+        """
         self._districts = frozenset(districts)
         self._areas = frozenset(areas)
         self._routing_keys = dict(routing_keys)
+        self._area_names = frozenset(area_names)
+        self._units = units
+        self._emails = tuple(dict.fromkeys(emails))
 
     def parse(self, text: str) -> ParsedQuery:
         """Turn ``text`` into a :class:`ParsedQuery` or raise an :class:`InvalidQuery` subclass."""
         cleaned = clean(text)
         upper = cleaned.upper()
+        self._refuse_non_places(cleaned, upper)
         forced = _EIRCODE_PREFIX.fullmatch(upper)
         if forced:
             return ParsedQuery(self._eircode_only(forced.group(1).replace(" ", ""), cleaned))
-        full_codes = _ANY_FULL_CODE.findall(upper)
-        self._refuse_several(upper, full_codes)
+        self._refuse_outside(outside.match_code(upper, first=True))
         compact = upper.replace(" ", "").replace("-", "")
         if compact.isascii() and compact.isalnum():
-            parsed = self._parse_code(compact, upper)
+            # The whole text as one code: a match is the only code in it.
+            parsed = self._parse_code_or_slip(compact, upper, cleaned)
             if parsed:
                 return parsed
-        if len(full_codes) == 1:
-            # "Reading RG1 8DG", "London, W1G 8AJ": the postcode is what locates it.
-            rest = upper.replace(full_codes[0], " ")
-            if not any(c.isdigit() for c in rest):
-                parsed = self._parse_code(full_codes[0].replace(" ", ""), full_codes[0])
-                if parsed:
-                    return parsed
+        found = extract.find_codes(upper)
+        self._refuse_several(upper, [f.spaced for f in found])
+        if found:
+            # "Flat 2, 5 Friar Street, Reading RG1 1DB", "RG1.1DB": the postcode is what locates it.
+            code = found[0]
+            parsed = self._parse_code_or_slip(code.compact, code.spaced, cleaned[code.start:code.end])
+            if parsed:
+                if extract.has_words(extract.rest_of(upper, code)):
+                    kind = "Eircode" if isinstance(parsed.value, Eircode) else "postcode"
+                    said = messages.code_in_text(parsed.value.normalised, kind)
+                    parsed = dataclasses.replace(parsed, note=messages.joined(said, parsed.note))
+                return parsed
+        self._refuse_outside(outside.match_code(upper))
         return self._parse_other(cleaned, upper, compact)
+
+    # -- what is not a place we cover ---------------------------------------------------
+
+    def _refuse_non_places(self, cleaned: str, upper: str) -> None:
+        what = nonplaces.what_it_is(cleaned)
+        if what and not (what == "a phone number" and _looks_foreign(upper)):
+            raise NotAPlace(messages.not_a_place(what))
+        if nonplaces.is_placeholder(cleaned):
+            raise NotAPlace(messages.placeholder(cleaned))
+
+    def _refuse_outside(self, place: outside.OutsidePlace | None) -> None:
+        if place:
+            raise OutsideCoverage(messages.outside_coverage(place.name, self._emails))
+
+    # -- slips --------------------------------------------------------------------------
+
+    def _parse_code_or_slip(self, compact: str, spaced: str, typed: str) -> ParsedQuery | None:
+        """Parse a code as typed; only if that fails, as the one real reading of a slip in it.
+
+        ``spaced`` is the code in capitals as the patterns read it, ``typed``
+        as the person wrote it (for the note).
+        """
+        try:
+            parsed = self._parse_code(compact, spaced)
+        except InvalidPostcode as exc:
+            self._refuse_outside(outside.match_code(compact))
+            return self._slip(compact, typed, exc)
+        return parsed or self._slip(compact, typed, None)
+
+    def _slip(self, compact: str, typed: str, error: InvalidPostcode | None) -> ParsedQuery | None:
+        reading, suggestions = slips.choose(slips.readings(compact), self._verdict)
+        if reading:
+            parsed = self._parse_code(reading.compact, reading.spaced)
+            if parsed:
+                said = messages.slip_read(typed, parsed.value.normalised, reading.changes)
+                return dataclasses.replace(parsed, note=messages.joined(said, parsed.note))
+        if suggestions:
+            shown = [s.spaced for s in suggestions]
+            message = error.message if error else messages.not_a_valid_postcode(typed)
+            raise InvalidPostcode(messages.with_slip_suggestions(message, shown), shown)
+        if error:
+            raise error
+        return None
+
+    def _verdict(self, reading: slips.Reading) -> str | None:
+        if reading.outward not in self._districts:
+            return None
+        if not reading.has_inward:
+            return "certain"
+        if any(c not in _INWARD_LETTERS for c in reading.compact[-2:]):
+            return None
+        if self._units is None:
+            return "possible"
+        return "certain" if self._units(reading.compact) else "possible"
 
     # -- codes --------------------------------------------------------------------------
 
     def _refuse_several(self, upper: str, full_codes: list[str]) -> None:
-        rest = _ANY_FULL_CODE.sub(" ", upper)
+        rest = extract.remove_codes(upper)
         outwards = [t for t in re.split(r"[\s,;/|&+]+", rest)
                     if _OUTWARD_ONLY.fullmatch(t) and (t in self._districts or t in self._routing_keys)]
         found = full_codes + outwards
@@ -270,14 +354,23 @@ class QueryParser:
     # -- everything else ----------------------------------------------------------------
 
     def _parse_other(self, cleaned: str, upper: str, compact: str) -> ParsedQuery:
-        if any(p.fullmatch(upper) or p.fullmatch(compact) for p in _FOREIGN):
+        if _looks_foreign(upper):
             raise NotCovered(messages.foreign_postcode(cleaned))
         has_word = any(sum(c.isalpha() for c in word) >= 3 for word in cleaned.split())
         if not _PLACE_CHARS.fullmatch(cleaned) or not has_word:
             if compact.isalnum() and any(c.isdigit() for c in compact):
                 raise InvalidPostcode(messages.not_a_postcode_or_eircode(cleaned))
             raise InvalidQuery(messages.not_a_postcode_or_place(cleaned))
-        return ParsedQuery(PlaceName(cleaned, fold(cleaned)))
+        folded = fold(cleaned)
+        self._refuse_outside(outside.match_name(folded))
+        if folded in self._area_names:
+            return ParsedQuery(AreaName(cleaned, folded))
+        return ParsedQuery(PlaceName(cleaned, folded))
+
+
+def _looks_foreign(upper: str) -> bool:
+    compact = upper.replace(" ", "").replace("-", "")
+    return any(p.fullmatch(upper) or p.fullmatch(compact) for p in _FOREIGN)
 
 
 def clean(text: str) -> str:
@@ -315,16 +408,23 @@ def unit_key(text: str) -> str | None:
     return compact if 5 <= len(compact) <= 7 and compact.isalnum() else None
 
 
-def parser_for(unit_districts: Collection[str]) -> QueryParser:
-    """A parser over the reference tables in ``data/`` and the districts the unit postcode data has."""
+def parser_for(unit_districts: Collection[str], *, units: Callable[[str], bool] | None = None,
+               emails: Sequence[str] = ()) -> QueryParser:
+    """A parser over the reference tables in ``data/`` and the districts the unit postcode data has.
+
+    ``units`` and ``emails``: see :class:`QueryParser`.
+    """
     return QueryParser(set(reference.districts()) | set(unit_districts), reference.areas(),
-                       reference.routing_key_post_towns())
+                       reference.routing_key_post_towns(), area_names=areas.folded_names(),
+                       units=units, emails=emails)
 
 
 @functools.cache
 def default_parser() -> QueryParser:
     """A parser over the reference tables in ``data/`` alone (no built index needed)."""
-    return parser_for(())
+    from locator import clinics
+
+    return parser_for((), emails=clinics.emails(clinics.clinics_path()))
 
 
 def parse(text: str) -> ParsedQuery:

@@ -14,6 +14,9 @@ from pathlib import Path
 from locator.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# The letters an Eircode uses, both for a routing key's first character and in its last four.
+EIRCODE_LETTERS = "ACDEFHKNPRTVWXY"
+EIRCODE_CHARACTERS = "0123456789" + EIRCODE_LETTERS
 DISTRICTS_CSV = DATA_DIR / "postcode_districts.csv"
 ROUTING_KEYS_CSV = DATA_DIR / "eircode_routing_keys.csv"
 

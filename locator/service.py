@@ -37,7 +37,8 @@ class Locator:
     def __init__(self, index: PostcodeIndex, clinics: Sequence[Clinic]) -> None:
         self.index = index
         self.clinics: tuple[Clinic, ...] = tuple(clinics)
-        self.parser = parser_for(index.unit_districts)
+        self.parser = parser_for(index.unit_districts, units=lambda compact: index.unit_row(compact) >= 0,
+                                 emails=[clinic.email for clinic in self.clinics])
         self.places = PlaceIndex(index.places, index.post_towns, reference.routing_key_towns())
         self.router = Router(self.clinics)
 

@@ -115,9 +115,11 @@ def test_counts_per_clinic_and_per_error(locator):
 
 
 def test_every_error_is_counted_under_its_own_label(locator):
-    per_error = answer_list(locator, ["", "ZZ1 1ZZ", "SL6 8DG SL6 8DH", "90210", "BF1 1AA", "x" * 101]).counts()[1]
+    per_error = answer_list(locator, ["", "ZZ1 1ZZ", "SL6 8DG SL6 8DH", "90210", "BF", "x" * 101, "BF1 1AA",
+                                      "07700 900123"]).counts()[1]
     assert per_error == {"Blank": 1, "Not a real postcode": 1, "Several postcodes in one row": 1,
-                         "Outside the UK and Ireland": 1, "No fixed location": 1, "Too long": 1}
+                         "Outside the UK and Ireland": 1, "No fixed location": 1, "Too long": 1,
+                         "Overseas or forces address": 1, "Not a place": 1}
 
 
 def test_a_long_list_is_answered_in_chunks_and_reports_its_progress(locator):

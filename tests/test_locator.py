@@ -175,10 +175,11 @@ def test_sector_and_district_queries_use_the_centroid_of_their_live_postcodes(lo
     assert geodesic((district.lat, district.lon), (maidenhead.lat, maidenhead.lon)).km < 5
 
 
-def test_a_forces_postcode_has_no_location_and_says_what_to_type_instead(locator):
-    with pytest.raises(errors.NotLocatable) as caught:
+def test_a_forces_postcode_is_outside_coverage_and_gives_the_clinics_email(locator):
+    with pytest.raises(errors.OutsideCoverage) as caught:
         locator.lookup("BF1 1AA")
-    assert "SL6 8DG" in caught.value.message
+    assert "British Forces" in caught.value.message
+    assert all(clinic.email in caught.value.message for clinic in locator.clinics)
 
 
 # -- places ---------------------------------------------------------------------------------

@@ -100,3 +100,59 @@ def test_the_list_shortcut_reads_a_unit_postcode_as_the_parser_does(locator, n, 
     assert parsed.compact == postcode.replace(" ", "")
     # The shortcut may pass a form by (a tab goes the long way round), but never reads it differently.
     assert unit_key(typed) == (None if gap == "\t" else parsed.compact)
+
+
+# -- free text: a postcode among other words, and slips ------------------------------------------
+
+# Words with no digits can never be a postcode or a district; "eircode" and "bfpo" would change
+# what the text means, so they are left out. At most 3 words of 8 each side keeps within the length cap.
+_words = st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzéABCDEFGHIJKLMNOPQRSTUVWXYZ'", min_size=1,
+                          max_size=8).filter(lambda w: w.lower() not in {"eircode", "bfpo"}), max_size=3)
+_between = st.sampled_from([" ", ", ", " - ", "; ", ": ", " (", ") ", ". "])
+_halves = st.sampled_from([" ", "", ".", "-", ", ", " - "])
+_wrap = st.sampled_from([("", ""), ("(", ")"), ("'", "'"), ('"', '"'), ("[", "]"), ("", "."), ("", ",")])
+
+
+def _located_postcode(locator, n: int) -> str:
+    """A unit postcode with a map position (some in the data have none)."""
+    located = np.flatnonzero(locator.index.unit_e > 0)
+    key = locator.index.unit_keys[located[n % len(located)]].decode()
+    return f"{key[:-3]} {key[-3:]}"
+
+
+@PROPERTY
+@given(st.integers(min_value=0), _words, _words, _between, _between, _halves, _wrap, st.booleans())
+def test_a_live_postcode_among_other_words_is_found_and_answered_at_postcode_precision(
+        locator, n, before, after, sep_before, sep_after, halves, wrap, lower):
+    postcode = _located_postcode(locator, n)
+    outward, inward = postcode.split(" ")
+    code = f"{wrap[0]}{outward}{halves}{inward}{wrap[1]}"
+    text = (" ".join(before) + sep_before if before else "") + (code.lower() if lower else code) + (
+        sep_after + " ".join(after) if after else "")
+    answer = locator.lookup(text)
+    assert answer.location.precision is Precision.POSTCODE
+    assert answer.location.normalised == postcode
+    if before or after:
+        assert answer.location.note.startswith(f"Searched for {postcode}, the postcode in what you typed.")
+
+
+@PROPERTY
+@given(st.integers(min_value=0), st.sampled_from(["{o} {i}", "{o}{i}", "{o}  {i}"]), st.booleans())
+def test_no_slip_rule_changes_a_live_postcode_typed_correctly(locator, n, form, lower):
+    postcode = live_postcode(locator, n)
+    outward, inward = postcode.split(" ")
+    typed = form.format(o=outward, i=inward)
+    parsed = locator.parser.parse(typed.lower() if lower else typed)
+    assert parsed.value.normalised == postcode
+    assert parsed.note is None
+
+
+@PROPERTY
+@given(st.lists(st.one_of(st.text(max_size=12), postcode_like, st.sampled_from(
+    ["RG1.1DB", "CF1O 2BU", "EC1A lBB", "BFPO 801", "KY1-1234", "Flat 2,", "@", "=", "+44", "N/A", "?"])),
+    max_size=6), st.sampled_from([" ", ", ", "", "-", "."]))
+def test_the_locator_raises_only_its_own_errors_on_pasted_fragments(locator, parts, joiner):
+    try:
+        locator.lookup(joiner.join(parts))
+    except LocatorError as exc:
+        assert exc.message.strip()
