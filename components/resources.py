@@ -7,6 +7,7 @@ to the server log only.
 
 from __future__ import annotations
 
+import gc
 import logging
 
 import streamlit as st
@@ -26,7 +27,13 @@ def load_locator() -> Locator:
     Cached per process: every session and rerun shares the one read-only
     index. A failure is not cached, so the next run tries again.
     """
-    return Locator.load()
+    locator = Locator.load()
+    # Streamlit runs a full gc.collect(2) after every script run (runner.postScriptGC); it walked
+    # every object of the process, the index's tables and the imported libraries included, on
+    # every search (a quarter of the server's time under load, py-spy). Frozen, they are left out;
+    # what a run allocates is still collected. Measured with bench/bench_load.py (README).
+    gc.freeze()
+    return locator
 
 
 def postcodes_release() -> str | None:
