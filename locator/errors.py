@@ -165,3 +165,30 @@ class MapDataError(LocatorError, ValueError):
     """The map was given something it cannot draw (no clinics, a position off the globe)."""
 
     label = "Map unavailable"
+
+
+# --- "Use my location" ----------------------------------------------------------------
+
+
+class PositionUnavailable(LocatorError, LookupError):
+    """The device gave no usable position ("Use my location")."""
+
+    label = "Position unavailable"
+
+
+class PermissionRefused(PositionUnavailable):
+    """The person, or the browser, refused to share the device's position."""
+
+    label = "Location refused"
+
+
+class PositionTimedOut(PositionUnavailable):
+    """The device did not find its position in time."""
+
+    label = "Location timed out"
+
+
+class OutOfCoverage(LocatorError, LookupError):
+    """A device's position at sea, or outside the places the clinics serve."""
+
+    label = "Outside the area served"

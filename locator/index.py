@@ -93,6 +93,13 @@ def bng_to_wgs84(eastings, northings):
     return lat, lon
 
 
+def wgs84_to_bng(lat, lon):
+    """Convert WGS84 degrees to British National Grid ``(easting, northing)`` metres: the inverse of
+    :func:`bng_to_wgs84`, by the same transformation. Far outside Britain the figures mean nothing.
+    """
+    return _BNG_TO_WGS84.transform(lon, lat, direction="INVERSE")
+
+
 # --- locating the installed source data -------------------------------------------------
 
 

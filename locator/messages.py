@@ -318,6 +318,25 @@ def too_many_rows(rows: int, limit: int) -> str:
             f"Split it into lists of {limit:,} or fewer and run each one.")
 
 
+
+# --- "Use my location" -----------------------------------------------------------------
+
+_INSTEAD = "Type your postcode or town instead, for example SL6 8DG."
+OUT_OF_COVERAGE = ("Your location seems to be at sea, or outside the places our clinics serve (Great Britain, "
+                   "Northern Ireland, Ireland, the Isle of Man and the Channel Islands). " + _INSTEAD)
+LOCATION_REFUSED = "Your browser did not share your location with us. " + _INSTEAD
+LOCATION_UNAVAILABLE = "Your device could not tell where you are just now. " + _INSTEAD
+LOCATION_TIMED_OUT = "Finding your location took too long. " + _INSTEAD
+
+
+def located_at_postcode(within: str, postcode: str, away: str) -> str:
+    return f"Located from your device, to within {within}: the nearest postcode is {postcode}, {away} away."
+
+
+def located_in_region(within: str, where: str) -> str:
+    return f"Located from your device, to within {within}, {where}."
+
+
 # --- the service itself ------------------------------------------------------------------
 
 # What a person sees when the service cannot answer at all; the reason is in the error's detail.

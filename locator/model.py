@@ -43,8 +43,9 @@ _AREA_REGIONS = {"BT": Region.NORTHERN_IRELAND, "IM": Region.ISLE_OF_MAN, "JE": 
 
 
 class Precision(str, enum.Enum):
-    """How finely a query was located, finest first."""
+    """How finely a query was located, finest first (``device``: a device's own position, "Use my location")."""
 
+    DEVICE = "device"
     POSTCODE = "postcode"
     SECTOR = "sector"
     DISTRICT = "district"

@@ -14,6 +14,7 @@ and :func:`locator.answer.answer_for` puts them together. Lists go through
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from locator.gazetteer import PostcodeIndex
 from locator.locating import locate
 from locator.model import Location
 from locator.places import PlaceIndex
+from locator.position import PositionLocator
 from locator.postcodes import parser_for
 from locator.routing import Router
 
@@ -60,6 +62,20 @@ class Locator:
         location = locate(query, self.index, self.places)
         route = self.router.route(location)
         return answer_for(text, location, route, contact_for(route.clinic, location.region))
+
+    def lookup_position(self, lat: float, lon: float, accuracy_m: float | None = None) -> Answer:
+        """The full answer for a device's position ("Use my location"); see :mod:`locator.position`.
+
+        Raises :class:`~locator.errors.OutOfCoverage` at sea or outside the area served.
+        """
+        location = self.positions.locate(lat, lon, accuracy_m)
+        route = self.router.route(location)
+        return answer_for(location.normalised, location, route, contact_for(route.clinic, location.region))
+
+    @functools.cached_property
+    def positions(self) -> PositionLocator:
+        """Made on the first position asked about, so loading for text queries never pays for it."""
+        return PositionLocator(self.index)
 
     def locate(self, text: str) -> Location:
         """Where ``text`` is (parse and locate only). Raises a :class:`~locator.errors.LocatorError` subclass."""
