@@ -6,19 +6,23 @@ Run it with ``bin/app``. See docs/adr/0004-app-composition.md.
 
 import streamlit as st
 
-from components.answer_card import show_answer
+from components.answer_card import first_line, heading, show_answer
 from components.clinic_list import show_clinic_list
 from components.clinic_map import Catchment, show_map, show_map_notes
 from components.footer import show_footer
+from components.my_location import DevicePosition, my_location_button
 from components.layout import apply_layout
 from components.resources import (load_locator, locator_or_stop, map_layers_for, postcodes_release,
                                   treatment_or_stop)
-from components.search import KEY, search_field, search_for, search_hint
-from components.search_problem import show_problem
+from components.search import KEY, LABEL, search_field, search_for, search_hint
+from components.search_feedback import search_feedback
+from components.search_problem import KEY as PROBLEM_KEY
+from components.search_problem import show_location_problem, show_problem
 from components.treatment import show_treatment
 from components.view import ClinicPin, answer_card, clinic_pins, search_pin
 from locator import Locator, LocatorError
 from locator.map_layers import Tiles
+from locator.position import device_failure
 from locator.sources import sources
 
 
@@ -47,14 +51,30 @@ def search_and_answer(locator: Locator, pins: list[ClinicPin], catchment: Catchm
     left, right = st.columns(2, gap="medium")
     with left:
         query = search_field()
-        if query:
-            try:
+        # A position answers in place of the search, which is cleared first (and so the address bar).
+        device = my_location_button(on_click=lambda: search_for(""))
+        answer, announce, problem = None, "", None
+        try:
+            if isinstance(device, DevicePosition):
+                answer = locator.lookup_position(device.lat, device.lon, device.accuracy_m)
+            elif device:
+                raise device_failure(device)
+            elif query:
                 answer = locator.lookup(query)
-            except LocatorError as exc:
-                show_problem(exc.message, exc.suggestions, search_for)
+        except LocatorError as exc:
+            if device:
+                show_location_problem(exc.message)
             else:
-                show_answer(answer_card(answer), about_treatment_page, search_for, {BACK: query})
-                searched = search_pin(answer)
+                show_problem(exc.message, exc.suggestions, search_for)
+                problem = PROBLEM_KEY
+        if answer:
+            from_device = bool(device)
+            card = answer_card(answer)
+            # Never a position in the address bar: the page link carries only what was typed.
+            show_answer(card, about_treatment_page, search_for, {} if from_device else {BACK: query}, from_device)
+            announce = f"{heading(card)}. {first_line(card, from_device)}."
+            searched = search_pin(answer)
+        search_feedback(LABEL, announce=announce, problem_key=problem)
     with right:
         # The same base map on every run: a search only swaps its search layer (ADR 7).
         show_map(pins, searched, catchment=catchment, tiles=tiles, key="clinic_map")

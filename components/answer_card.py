@@ -14,11 +14,12 @@ TREATMENT_LINK = "What to expect at your visit"
 
 
 def show_answer(card: AnswerCard, treatment_page: StreamlitPage, on_alternative: Callable[[str], None],
-                treatment_params: Mapping[str, str]) -> None:
+                treatment_params: Mapping[str, str], from_device: bool = False) -> None:
     """Draw the answer card; ``on_alternative(query)`` searches for one of the core's alternatives.
 
     ``treatment_params`` go with the link to ``treatment_page``, so that
-    page can link back to this answer.
+    page can link back to this answer. ``from_device``: the answer is for
+    the device's position ("Use my location"), not for what was typed.
 
     Anything derived from what was typed (the searched text, the core's
     note) is drawn with ``st.text``, so it shows as typed and never as
@@ -26,7 +27,7 @@ def show_answer(card: AnswerCard, treatment_page: StreamlitPage, on_alternative:
     """
     with st.container(border=True, key="answer-card"):
         st.subheader(f"Nearest clinic: {md(card.clinic_name)}", anchor=False)
-        st.text(f"Your search: {card.searched}")
+        st.text(first_line(card, from_device))
         if card.caption:
             st.caption(card.caption)
         if card.note:
@@ -42,6 +43,16 @@ def show_answer(card: AnswerCard, treatment_page: StreamlitPage, on_alternative:
         st.link_button("Directions", card.directions_url, icon=":material/directions:", width="stretch")
         st.page_link(treatment_page, label=TREATMENT_LINK, icon=":material/info:", query_params=treatment_params)
         st.markdown(distance_table(card))
+
+
+def heading(card: AnswerCard) -> str:
+    """The card's heading, as plain text to read out: "Nearest clinic: Maidenhead"."""
+    return f"Nearest clinic: {card.clinic_name}"
+
+
+def first_line(card: AnswerCard, from_device: bool = False) -> str:
+    """The line under the heading: "Your search: SL6 8DG", or "Your location: near Belfast"."""
+    return f"{'Your location' if from_device else 'Your search'}: {card.searched}"
 
 
 def distance_table(card: AnswerCard) -> str:

@@ -10,12 +10,12 @@ does not lose it or run it again; a new paste or a new file replaces it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import streamlit as st
 
 from components.copy_button import copy_button
+from components.text import as_text
 from components.view import ListResult, distance_rows, list_result, readout
 from locator import bulk, messages
 from locator.errors import LocatorError
@@ -35,16 +35,6 @@ LIMITS = (f"A list may hold up to {bulk.MAX_ROWS:,} postcodes or towns, one per 
 
 _STATE = "cc_bulk_result"
 _UPLOAD_SEEN = "cc_upload_seen"
-# The marks that start Markdown syntax mid-line, a directive (:red[...]), maths ($...$) or an entity.
-_MARKDOWN = re.compile(r"[\\`*_{}\[\]()<>#+\-!|~$&]")
-# A number and "." at the very start would make a numbered list.
-_LIST_START = re.compile(r"^(\s*\d+)([.)])")
-# Streamlit turns bare links (http://..., www...., name@host) and :emoji: codes into links and
-# pictures after escapes are undone; an invisible word joiner inside each such mark stops it,
-# and leaves ordinary sentences ("postcode: ZZ is ...") untouched.
-_LINK_MARKS = re.compile(r"(?<=[:@])(?=[\w/])|(?i:(?<=www))(?=\.)")
-_WORD_JOINER = "\u2060"
-
 
 @dataclass(frozen=True)
 class ListRefused:
@@ -172,8 +162,3 @@ def _show_result(result: ListResult) -> None:
                                 "Km": st.column_config.NumberColumn(format="%.2f"),
                                 "Error": st.column_config.TextColumn(width="large")})
 
-
-def as_text(text: str) -> str:
-    """``text`` for st.markdown/st.error, shown exactly as typed: no links, images, colours or maths."""
-    escaped = _MARKDOWN.sub(r"\\\g<0>", _LINK_MARKS.sub(_WORD_JOINER, text))
-    return _LIST_START.sub(r"\1\\\2", escaped)

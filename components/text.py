@@ -5,6 +5,15 @@ from __future__ import annotations
 import re
 
 _MARKDOWN_SPECIALS = re.compile(r"([!-/:-@\[-`{-~])")
+# The marks that start Markdown syntax mid-line, a directive (:red[...]), maths ($...$) or an entity.
+_MARKDOWN = re.compile(r"[\\`*_{}\[\]()<>#+\-!|~$&]")
+# A number and "." at the very start would make a numbered list.
+_LIST_START = re.compile(r"^(\s*\d+)([.)])")
+# Streamlit turns bare links (http://..., www...., name@host) and :emoji: codes into links and
+# pictures after escapes are undone; an invisible word joiner inside each such mark stops it,
+# and leaves ordinary sentences ("postcode: ZZ is ...") untouched.
+_LINK_MARKS = re.compile(r"(?<=[:@])(?=[\w/])|(?i:(?<=www))(?=\.)")
+_WORD_JOINER = "\u2060"
 
 
 def md(text: str) -> str:
@@ -16,6 +25,12 @@ def md(text: str) -> str:
     through ``st.text`` instead, never through this.
     """
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def as_text(text: str) -> str:
+    """``text`` for st.markdown/st.error, shown exactly as typed: no links, images, colours or maths."""
+    escaped = _MARKDOWN.sub(r"\\\g<0>", _LINK_MARKS.sub(_WORD_JOINER, text))
+    return _LIST_START.sub(r"\1\\\2", escaped)
 
 
 def distance(miles: float, km: float) -> str:

@@ -217,9 +217,9 @@ class PositionLocator:
             return Location(float(unit_lat), float(unit_lon), region, Precision.POSTCODE, postcode,
                             messages.located_at_postcode(within, postcode, _about(metres)))
         town = self.nearest_place(region, lat, lon)
-        return Location(lat, lon, region, Precision.DEVICE, f"Your location, near {town}" if town else
-                        f"Your location, {_IN.get(region, 'in ' + region.label)}",
-                        f"Located from your device, to within {within}, {_IN.get(region, 'in ' + region.label)}.")
+        where = _IN.get(region, f"in {region.label}")
+        return Location(lat, lon, region, Precision.DEVICE, f"near {town}" if town else where,
+                        f"Located from your device, to within {within}, {where}.")
 
     def nearest_place(self, region: Region, lat: float, lon: float) -> str | None:
         """The name of the index's place nearest a position, among those in ``region``."""

@@ -101,7 +101,7 @@ def test_central_belfast_goes_to_dublin_with_the_number_dialled_from_the_uk(loca
     answer = locator.lookup_position(*BELFAST)
     assert answer.location.region is Region.NORTHERN_IRELAND
     assert answer.location.precision is Precision.DEVICE
-    assert answer.location.normalised == "Your location, near Belfast"
+    assert answer.location.normalised == "near Belfast"
     assert not english(answer)
     assert answer.contact.phone_dial == contact_for(answer.clinic, Region.NORTHERN_IRELAND).phone_dial
     assert answer.contact.phone_dial.startswith("+353")
@@ -136,7 +136,7 @@ def test_either_side_of_the_border_is_northern_ireland_or_ireland_and_dials_acco
 def test_the_isle_of_man_goes_to_an_english_clinic_though_dublin_is_nearer(locator):
     answer = locator.lookup_position(*DOUGLAS)
     assert answer.location.region is Region.ISLE_OF_MAN
-    assert answer.location.normalised == "Your location, near Douglas"
+    assert answer.location.normalised == "near Douglas"
     assert english(answer)
     assert answer.distances[0].clinic.id != answer.clinic.id  # the nearest overall does not take its patients
 

@@ -4,7 +4,7 @@
     streamlit_app      session  factory: streamlit_app("bench/minimal_app.py", *args, env={...}) -> base URL
     parent_site        session  ParentSite: a local page on another origin that embeds app.py
     app_url            session  base URL of app.py (its allowed origins: CLINIC_SITE and parent_site)
-    new_page           test     factory: new_page(viewport=(w, h)) -> recorded Page, own context
+    new_page           test     factory: new_page(viewport=(w, h), **context options) -> recorded Page, own context
     page               test     a recorded Page (viewport from @pytest.mark.viewport, default 1280x900)
 
 Helpers (import them: `from . import wait_for_app, screenshot`) are in __init__.py.
@@ -100,13 +100,15 @@ def new_page(browser, request):
     """
     contexts = []
 
-    def make(viewport: tuple[int, int] = DEFAULT_VIEWPORT):
+    def make(viewport: tuple[int, int] = DEFAULT_VIEWPORT, **options):
+        # options go to new_context as they are: permissions=["geolocation"], geolocation={...}
         context = browser.new_context(
             viewport={"width": viewport[0], "height": viewport[1]},
             locale="en-GB",
             timezone_id="Europe/London",
             reduced_motion="reduce",
             service_workers="block",  # so that every request goes through the route below
+            **options,
         )
         context.set_default_timeout(15_000)
         page = context.new_page()
