@@ -222,7 +222,7 @@ _HOLD_FOCUSED = """() => {
   const name = e.getAttribute('aria-label') || e.getAttribute('title') || text.textContent || e.tagName;
   // Streamlit's data grid draws focus on its canvas and fades its toolbar in: not checkable by photo.
   const grid = !!e.closest('[data-testid=stDataFrame], [data-testid=stElementToolbar]');
-  return [name.replace(/\s+/g, ' ').trim().slice(0, 60), !grid];
+  return [name.replace(/\\s+/g, ' ').trim().slice(0, 60), !grid];
 }"""
 # Where the held element is now, in the window, with room for a focus ring. A data grid's cell
 # has no box of its own (the grid draws it), so the nearest ancestor with one stands for it.
