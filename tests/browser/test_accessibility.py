@@ -202,6 +202,14 @@ class FocusWalk:
                 return
         raise AssertionError(f"{name!r} not reached by Tab; stops: {self.stops}")
 
+    def answer(self, field: str, text: str, key: str = "Enter") -> None:
+        """Tab to ``field``, type ``text`` and press ``key``, as staff and patients do; wait for the answer."""
+        self.tab_to(field)
+        self.page.keyboard.type(text)
+        self.page.keyboard.press(key)
+        wait_for_app(self.page)
+        self.left()
+
     def left(self) -> None:
         """Focus moved by a key other than Tab (Enter on a link): the last stop cannot be checked."""
         self._last = None
@@ -241,14 +249,10 @@ def test_the_patient_page_works_by_keyboard_alone_with_focus_always_visible(page
     page.set_viewport_size({"width": 1280, "height": 1100})
     open_app(page, app_url)
     walk = FocusWalk(page)
-    walk.tab_to(LABEL)
+    walk.answer(LABEL, "Maidenhed")
     # First the way past the navigation, then the navigation, then the field.
     assert walk.stops[:2] == ["Skip to main content", "Find a clinic"], walk.stops
-    page.keyboard.type("Maidenhed")
-    page.keyboard.press("Enter")
-    wait_for_app(page)
     expect(page.locator(PROBLEM)).to_be_focused()
-    walk.left()
     walk.tab_to("Maidenhead")
     page.keyboard.press("Enter")
     wait_for_app(page)
@@ -275,24 +279,12 @@ def test_the_desk_works_by_keyboard_alone_with_focus_always_visible(page, app_ur
     page.set_viewport_size({"width": 1280, "height": 1100})
     open_app(page, app_url + DESK)
     walk = FocusWalk(page)
-    walk.tab_to(PASSPHRASE_LABEL)
-    page.keyboard.type(STAFF_PASSPHRASE)
-    page.keyboard.press("Enter")
-    wait_for_app(page)
-    walk.left()
-    walk.tab_to(FIELD_LABEL)
-    page.keyboard.type("BT1 1AA")
-    page.keyboard.press("Enter")
-    wait_for_app(page)
+    walk.answer(PASSPHRASE_LABEL, STAFF_PASSPHRASE)
+    walk.answer(FIELD_LABEL, "BT1 1AA")
     expect(page.get_by_role("button", name=COPY_LABEL)).to_be_visible()
-    walk.left()
     walk.tab_to(COPY_LABEL)
-    walk.tab_to(LIST_LABEL)
-    page.keyboard.type("SL6 8DG\nD18 X5K7\nReading")
-    page.keyboard.press("Control+Enter")
-    wait_for_app(page)
+    walk.answer(LIST_LABEL, "SL6 8DG\nD18 X5K7\nReading", key="Control+Enter")
     expect(page.get_by_role("button", name=DOWNLOAD_LABEL)).to_be_visible()
-    walk.left()
     walk.tab_to(DOWNLOAD_LABEL)
     with page.expect_download() as download:
         page.keyboard.press("Enter")
