@@ -152,6 +152,8 @@ def test_the_button_is_reached_and_pressed_from_the_keyboard_and_its_answer_meet
     page = located_page(new_page, DUBLIN)
     page.goto(app_url)
     wait_for_app(page)
+    # The button is drawn once its script has checked that the browser can locate: wait for it, as a person would.
+    expect(page.get_by_role("button", name=LABEL)).to_be_visible()
     page.get_by_label(FIELD_LABEL).focus()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name=LABEL)).to_be_focused()
