@@ -219,7 +219,7 @@ class PositionLocator:
         town = self.nearest_place(region, lat, lon)
         where = _IN.get(region, f"in {region.label}")
         return Location(lat, lon, region, Precision.DEVICE, f"near {town}" if town else where,
-                        f"Located from your device, to within {within}, {where}.")
+                        messages.located_in_region(within, where))
 
     def nearest_place(self, region: Region, lat: float, lon: float) -> str | None:
         """The name of the index's place nearest a position, among those in ``region``."""
