@@ -63,6 +63,20 @@ function whenDrawn(find, then) {
   requestAnimationFrame(look);
 }
 
+function keepErrorTitle(prefix) {
+  const apply = () => {
+    const title = document.title;
+    const base = title.startsWith(prefix) ? title.slice(prefix.length) : title;
+    const wanted = window.clinicLocatorErrorPage === window.location.pathname ? prefix + base : base;
+    if (title !== wanted) document.title = wanted;
+  };
+  if (!window.clinicLocatorTitleKept) {
+    window.clinicLocatorTitleKept = true;
+    new MutationObserver(apply).observe(document.head, { subtree: true, childList: true, characterData: true });
+  }
+  apply();
+}
+
 function focusLost() {
   const active = document.activeElement;
   return !active || active === document.body || !active.isConnected;
@@ -77,8 +91,10 @@ export default function ({ data, parentElement }) {
   status.textContent = "";
   if (data.status) setTimeout(() => { status.textContent = data.status; }, 100);
 
-  const base = document.title.startsWith(data.prefix) ? document.title.slice(data.prefix.length) : document.title;
-  document.title = data.problem ? data.prefix + base : base;
+  // Streamlit writes the page title itself when a run's page settings arrive, which can be after
+  // this: the prefix is kept on through such writes, on this page only.
+  window.clinicLocatorErrorPage = data.problem ? window.location.pathname : null;
+  keepErrorTitle(data.prefix);
 
   if (data.problem) {
     whenDrawn(() => document.querySelector(`.st-key-${data.problem} [role=alert]`), alert => {
