@@ -92,7 +92,11 @@ def open_page(browser, target: Target):
     # A person takes seconds to type: let the page finish loading (the map's frame too)
     # so that only the search itself is timed.
     if target.map_markers:
-        page.frame_locator("iframe").first.locator(".leaflet-marker-icon").nth(target.map_markers - 1).wait_for()
+        frame = page.frame_locator("iframe").first
+        frame.locator(".leaflet-marker-icon").nth(target.map_markers - 1).wait_for()
+        # The background too: land, town names and the who-goes-where picture.
+        frame.locator('.leaflet-container[data-land="drawn"][data-towns="drawn"]').wait_for(state="attached")
+        frame.locator("img.leaflet-image-layer").wait_for()
     page.wait_for_timeout(300)
     return context, page
 
