@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from web.api import Admission, ApiError
-from web.headers import ORIGINS_ENV, allowed_origins, frame_ancestors
+from web.headers import ORIGINS_ENV, allowed_origins, frame_ancestors, trust_host_messages_from
 from web.privacy import DropQueryStrings, TracebackWithoutMessages, redacted_traceback
 
 
@@ -21,6 +21,22 @@ def test_no_origins_by_default_so_only_the_app_may_frame_itself():
     assert allowed_origins({}) == ()
     assert allowed_origins({ORIGINS_ENV: " , "}) == ()
     assert frame_ancestors(()) == "frame-ancestors 'self'"
+
+
+def test_only_the_allowed_origins_may_send_the_page_commands_even_after_streamlit_rereads_its_config():
+    from streamlit import config
+
+    before = config.get_option("client.allowedOrigins")
+    assert any("streamlit" in origin for origin in before)  # Streamlit's own default: its hosting sites
+    stop = trust_host_messages_from(("https://www.clinics.example",))
+    try:
+        assert config.get_option("client.allowedOrigins") == ["https://www.clinics.example"]
+        config.get_config_options(force_reparse=True)  # as when a config.toml changes
+        assert config.get_option("client.allowedOrigins") == ["https://www.clinics.example"]
+    finally:
+        stop()
+        config.get_config_options(force_reparse=True)
+    assert config.get_option("client.allowedOrigins") == before
 
 
 def test_origins_are_read_in_order_tidied_and_not_repeated():

@@ -12,15 +12,18 @@ scripts may read the API's answers.
   ``Access-Control-Allow-Origin`` naming it (no other origin gets one, and
   never ``*``), and its preflight is answered; a preflight from any other
   origin gets a JSON 403.
+* :func:`trust_host_messages_from`: Streamlit's page obeys messages from the
+  page that embeds it (rerun, stop, set the query, set a theme) only from
+  these origins, instead of Streamlit's default list of its own hosting sites.
 
-Both are plain ASGI middleware (they wrap ``send``), so streamed and
+Both middlewares are plain ASGI middleware (they wrap ``send``), so streamed and
 websocket traffic pass through untouched.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from starlette.datastructures import Headers
 from starlette.responses import Response
@@ -59,6 +62,31 @@ def allowed_origins(environ: Mapping[str, str]) -> tuple[str, ...]:
         if origin not in origins:
             origins.append(origin)
     return tuple(origins)
+
+
+def trust_host_messages_from(origins: Iterable[str]) -> Callable[[], None]:
+    """Make ``origins`` Streamlit's ``client.allowedOrigins``, now and after every re-read of its config.
+
+    Streamlit's frontend acts on ``postMessage`` commands from the page that
+    embeds it when that page's origin matches this list; by default the list
+    is 16 patterns of Streamlit Community Cloud's sites, which are not the
+    clinics'. The page also tests every ``message`` event it gets (the map's
+    frame posts one each search) against each pattern, building two
+    ``URLPattern`` objects per pattern: about 3 ms of a search's browser time.
+    Returns the function that stops re-applying it.
+    """
+    from streamlit import config
+
+    trusted = list(origins)
+
+    def apply() -> None:
+        config.set_option("client.allowedOrigins", trusted, where_defined=ORIGINS_ENV)
+
+    # Streamlit re-reads every option from scratch when a config.toml changes. Once the config has
+    # been read, on_config_parsed only calls back once unless told to stay connected.
+    stop = config.on_config_parsed(apply, force_connect=True)
+    apply()
+    return stop
 
 
 def frame_ancestors(origins: Iterable[str]) -> str:

@@ -14,7 +14,7 @@ from starlette.middleware import Middleware
 from locator.service import Locator
 from web import privacy, staff_session
 from web.api import NearestApi
-from web.headers import Cors, SecurityHeaders, allowed_origins
+from web.headers import Cors, SecurityHeaders, allowed_origins, trust_host_messages_from
 
 
 def server_options(get_locator: Callable[[], Locator]) -> dict:
@@ -22,6 +22,7 @@ def server_options(get_locator: Callable[[], Locator]) -> dict:
     privacy.install()
     logging.getLogger(_CONTEXT_LOGGER).addFilter(_not_from_api_workers)
     origins = allowed_origins(os.environ)
+    trust_host_messages_from(origins)
     return {
         "lifespan": _register_components,
         "routes": [*NearestApi(get_locator).routes(), *staff_session.ROUTES],

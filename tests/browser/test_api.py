@@ -194,6 +194,13 @@ def test_every_response_says_who_may_frame_it_and_not_to_sniff(app_url, path, pa
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
+def test_the_page_takes_commands_only_from_the_sites_allowed_to_embed_it(app_url, parent_site):
+    # Streamlit's page obeys postMessage commands (rerun, stop, set the query) from an embedding page
+    # whose origin its host config lists; by default that is Streamlit's own hosting sites.
+    allowed = requests.get(app_url + "/_stcore/host-config", timeout=30).json()["allowedOrigins"]
+    assert allowed == [CLINIC_SITE, parent_site.url]
+
+
 def test_the_staff_session_route_sets_no_cookie_without_a_real_sign_in(app_url):
     from web.staff import COOKIE, SESSION_PATH
 
