@@ -700,9 +700,11 @@ class _FitView(MacroElement):
                         maxZoom: {{ this.max_zoom }}, animate: false
                     });
                 }
-                // The frame shares the page's thread: redrawing the map at a new zoom takes tens of
-                // milliseconds, so it waits until the page has painted (the answer first).
-                requestAnimationFrame(function () { setTimeout(fit, 0); });
+                // The frame shares the page's thread: redrawing the map at a new zoom takes about
+                // 10 ms, so it waits until the page has painted the answer. The layer usually arrives
+                // in the frame that paints the answer card; a task queued from that frame's callback
+                // would run before the next frame and hold it back, so it waits one frame more.
+                requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(fit, 0); }); });
             })({{ this.map_name() }});  // view {{ this.view }}
         {% endmacro %}
         """
