@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Callable, Mapping
 
 import streamlit as st
@@ -42,7 +43,7 @@ def show_answer(card: AnswerCard, treatment_page: StreamlitPage, on_alternative:
         st.markdown("  \n".join(md(line) for line in card.address))
         st.link_button("Directions", card.directions_url, icon=":material/directions:", width="stretch")
         st.page_link(treatment_page, label=TREATMENT_LINK, icon=":material/info:", query_params=treatment_params)
-        st.markdown(distance_table(card))
+        st.html(distance_table(card))
 
 
 def heading(card: AnswerCard) -> str:
@@ -56,13 +57,21 @@ def first_line(card: AnswerCard, from_device: bool = False) -> str:
 
 
 def distance_table(card: AnswerCard) -> str:
-    """Every clinic, nearest first, as a Markdown table; the chosen clinic in bold."""
-    rows = ["| Clinic | Distance in a straight line |", "| :-- | :-- |"]
+    """Every clinic, nearest first, as an HTML table; the chosen clinic in bold. Every value is escaped.
+
+    Plain HTML, not a Markdown table: Streamlit draws each cell of a Markdown
+    table as a styled component of its own, which made this table the costliest
+    part of drawing an answer in the browser (about 10 ms of each search's main
+    thread in Chromium's CPU profile). Styled in ``layout.css``.
+    """
+    rows = []
     for d in card.distances:
-        name = md(d.name)
+        name = escape(d.name)
         if d.chosen:
-            name = f"**{name}** (your clinic)"
+            name = f"<strong>{name}</strong> (your clinic)"
         elif not d.serves_you:
-            name = f"{name} (does not take patients from {md(card.region_name)})"
-        rows.append(f"| {name} | {distance(d.miles, d.km)} |")
-    return "\n".join(rows)
+            name = f"{name} (does not take patients from {escape(card.region_name)})"
+        rows.append(f"<tr><td>{name}</td><td>{escape(distance(d.miles, d.km))}</td></tr>")
+    return ('<table class="distance-table"><thead><tr><th scope="col">Clinic</th>'
+            '<th scope="col">Distance in a straight line</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')

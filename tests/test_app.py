@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,31 @@ def shown(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
+class _Cells(HTMLParser):
+    """The text of an HTML table, row by row and cell by cell, as a person reads it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.rows[-1].append("")
+
+    def handle_data(self, data) -> None:
+        if self.rows and self.rows[-1]:
+            self.rows[-1][-1] += data
+
+
+def table_rows(html: str) -> list[list[str]]:
+    """Each row of the (one) table in ``html`` as its cells' text, the header row first."""
+    cells = _Cells()
+    cells.feed(html)
+    return cells.rows
+
+
 def block(at: AppTest, key: str):
     """The container drawn with ``key`` (e.g. the answer card), or None."""
 
@@ -117,6 +143,8 @@ def card_text(at: AppTest) -> str:
                 parts.append(shown(child.proto.label))
             elif child.type in ("subheader", "text", "markdown", "caption", "page_link"):
                 parts.append(shown(child.value))
+            elif child.type == "html":
+                parts.extend(" | ".join(row) for row in table_rows(child.proto.body))
             if getattr(child, "children", None):
                 walk(child)
 
@@ -228,10 +256,13 @@ def test_liverpool_goes_to_an_english_clinic_though_dublin_is_nearer_in_a_straig
     search(app, "L1 8JQ")
     assert app.subheader[0].value == f"Nearest clinic: {rule.name}"
     assert links(card(app))[FREEPHONE] == FREEPHONE_TEL
-    table = shown(card(app).get("markdown")[-1].value).splitlines()[2:]
-    assert any(row.startswith("| Dublin (does not take patients from Great Britain) |") for row in table)
-    assert any(row.startswith(f"| **{rule.name}** (your clinic) |") for row in table)
-    assert [re.match(r"\| \W*(\w+)", row)[1] for row in table] == [d.clinic.name for d in answer.distances]
+    [table] = card(app).get("html")
+    header, *rows = table_rows(table.proto.body)
+    assert header == ["Clinic", "Distance in a straight line"]
+    assert [f"{rule.name} (your clinic)"] == [name for name, _ in rows if name.endswith("(your clinic)")]
+    assert "<strong>" + rule.name + "</strong> (your clinic)" in table.proto.body
+    assert "Dublin (does not take patients from Great Britain)" in [name for name, _ in rows]
+    assert [name.split(" (")[0] for name, _ in rows] == [d.clinic.name for d in answer.distances]
 
 
 def test_the_answer_card_reads_in_order_heading_search_distance_phone_email_address_directions(app):
