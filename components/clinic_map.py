@@ -689,6 +689,8 @@ class _FitView(MacroElement):
         """
         {% macro script(this, kwargs) %}
             (function (map) {
+                // "pending" until this layer's view is fitted, for whatever waits on the view (the tests).
+                map.getContainer().setAttribute("data-fit", "pending");
                 function fit() {
                     // Below the legend in the top-right corner, whatever its height on this screen.
                     var legend = map.getContainer().querySelector(".catchment-legend");
@@ -699,6 +701,7 @@ class _FitView(MacroElement):
                         paddingBottomRight: {{ this.padding_bottom_right|tojson }},
                         maxZoom: {{ this.max_zoom }}, animate: false
                     });
+                    map.getContainer().setAttribute("data-fit", "done");
                 }
                 // The frame shares the page's thread: redrawing the map at a new zoom takes about
                 // 10 ms, so it waits until the page has painted the answer. The layer usually arrives

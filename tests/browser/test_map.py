@@ -48,9 +48,15 @@ def open_map(page: Page, url: str):
     return frame
 
 
+def fitted(page: Page) -> None:
+    """Until the map has fitted its view to the newest search layer (it waits for the answer's paint)."""
+    expect(page.frame_locator(FRAME).locator('.leaflet-container[data-fit="done"]')).to_be_attached()
+
+
 def settle(page: Page) -> None:
-    """Until the map's search layer is in and two frames painted."""
+    """Until the map's search layer is in, its view fitted, and two frames painted."""
     expect(page.frame_locator(FRAME).locator(".leaflet-tooltip").first).to_be_visible()
+    fitted(page)
     map_frame(page).evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
@@ -147,6 +153,7 @@ def test_clearing_the_search_takes_its_place_off_the_map(page, app_url, locator)
     frame = page.frame_locator(FRAME)
     expect(frame.locator("path.leaflet-interactive")).to_have_count(0)
     expect(frame.locator(".leaflet-tooltip")).to_have_count(0)
+    fitted(page)
     names = [c.name for c in locator.clinics]
     assert all(map_frame(page).evaluate(_IN_VIEW_JS, names)[n] for n in names)
 
