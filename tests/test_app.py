@@ -265,6 +265,24 @@ def test_liverpool_goes_to_an_english_clinic_though_dublin_is_nearer_in_a_straig
     assert [name.split(" (")[0] for name, _ in rows] == [d.clinic.name for d in answer.distances]
 
 
+def test_the_distance_table_shows_names_as_written_never_as_html():
+    from dataclasses import replace
+
+    from components.answer_card import distance_table
+    from components.view import DistanceLine, answer_card
+
+    card = answer_card(load_locator().lookup("BT1 1AA"))
+    odd = "<img src=x onerror=alert(1)> & Sons"
+    card = replace(card, region_name="<b>Ulster</b>", distances=(
+        DistanceLine(odd, 1.0, 1.6, chosen=True, serves_you=True),
+        DistanceLine("A&amp;B", 2.0, 3.2, chosen=False, serves_you=False),
+    ))
+    html = distance_table(card)
+    assert "<img" not in html and "<b>" not in html
+    assert table_rows(html)[1:] == [[f"{odd} (your clinic)", "1.0 miles (1.6 km)"],
+                                    ["A&amp;B (does not take patients from <b>Ulster</b>)", "2.0 miles (3.2 km)"]]
+
+
 def test_the_answer_card_reads_in_order_heading_search_distance_phone_email_address_directions(app):
     answer, rule = liverpool()
     search(app, "L1 8JQ")

@@ -16,8 +16,8 @@ scripts may read the API's answers.
   page that embeds it (rerun, stop, set the query, set a theme) only from
   these origins, instead of Streamlit's default list of its own hosting sites.
 
-Both middlewares are plain ASGI middleware (they wrap ``send``), so streamed and
-websocket traffic pass through untouched.
+The two middlewares are plain ASGI middleware (they wrap ``send``), so
+streamed and websocket traffic pass through untouched.
 """
 
 from __future__ import annotations
