@@ -12,6 +12,7 @@ from locator.distances import METRES_PER_MILE
 from locator.errors import LocatorError
 from locator.model import Location
 from locator.routing import Route
+from locator.text import readable
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +100,9 @@ def _distance_dict(d: ClinicDistance) -> dict:
 
 
 def error_dict(query: str, error: LocatorError) -> dict:
-    """The JSON-ready dict for a query that could not be answered."""
+    """The JSON-ready dict for a query that could not be answered (its echo always encodable)."""
     return {
-        "query": query,
+        "query": readable(query),
         "ok": False,
         "error": error.message,
         "error_type": type(error).__name__,

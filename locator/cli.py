@@ -19,6 +19,7 @@ from locator import bulk
 from locator.answer import Answer, error_dict
 from locator.errors import LocatorError
 from locator.service import Locator
+from locator.text import readable
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,7 +64,7 @@ def _answer_queries(locator: Locator, queries: list[str], as_json: bool, out) ->
         if isinstance(answer, LocatorError):
             all_ok = False
             out.write(json.dumps(error_dict(query, answer), ensure_ascii=False) if as_json
-                      else f"{query}: error: {answer.message}")
+                      else f"{readable(query)}: error: {answer.message}")
         else:
             out.write(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else _describe(answer))
         out.write("\n")

@@ -63,6 +63,12 @@ def hidden_character(code_point: int) -> str:
             f"(U+{code_point:04X}), which no postcode has. Type the postcode again by hand, for example SL6 8DG.")
 
 
+def broken_character(code_point: int) -> str:
+    # A lone UTF-16 surrogate: half of an emoji or rare symbol, left behind by a bad copy or a bad encoder.
+    return (f"The text contains a broken character (U+{code_point:04X}, half of a symbol that was cut in two), "
+            f"which no postcode has. Type the postcode again by hand, for example SL6 8DG.")
+
+
 def empty() -> str:
     return f"Type a postcode or town to search: {EXAMPLES}."
 
@@ -317,6 +323,20 @@ def too_many_rows(rows: int, limit: int) -> str:
     return (f"This list has {rows:,} rows; one list may hold at most {limit:,}. "
             f"Split it into lists of {limit:,} or fewer and run each one.")
 
+
+
+# --- the JSON API's request bodies -------------------------------------------------------
+
+
+def body_nested_too_deep(example: str) -> str:
+    return (f"That JSON is nested far too deeply to be a list of queries. "
+            f"The body must be a JSON object like {example}.")
+
+
+def body_unknown_keys(keys: Sequence[str], example: str) -> str:
+    named = ", ".join(repr(k)[:40] for k in keys[:5]) + (", ..." if len(keys) > 5 else "")
+    return (f"The body may hold only a list named queries, but it also has {named}. "
+            f"Send a JSON object like {example}.")
 
 
 # --- "Use my location" -----------------------------------------------------------------

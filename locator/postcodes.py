@@ -386,7 +386,10 @@ def clean(text: str) -> str:
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryTooLong(messages.too_long(len(text), MAX_QUERY_LENGTH))
     for char in text:
-        if char != "\t" and unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+        category = unicodedata.category(char)
+        if category == "Cs":
+            raise ForbiddenCharacters(messages.broken_character(ord(char)))
+        if char != "\t" and category in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
             raise ForbiddenCharacters(messages.hidden_character(ord(char)))
     cleaned = " ".join(unicodedata.normalize("NFKC", text).split())
     if not cleaned:

@@ -23,3 +23,15 @@ def fold(name: str) -> str:
     stripped = _APOSTROPHES.sub("", stripped).replace("&", " and ")
     words = _NOT_ALNUM.sub(" ", stripped).strip()
     return _SAINT.sub("st", words)
+
+
+def readable(text: str) -> str:
+    """``text`` with every lone UTF-16 surrogate replaced by U+FFFD, so that it can be written as UTF-8.
+
+    A JSON client can send ``"\\ud800"`` and a command line can get undecodable
+    bytes (as ``\\udcff``); the error echoing such a query must still be
+    written, by the API and the CLI alike.
+    """
+    if text.isascii():
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

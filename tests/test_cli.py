@@ -97,3 +97,19 @@ def test_a_missing_csv_file_is_a_clear_error_not_a_traceback(tmp_path):
     done = run("--csv", str(tmp_path / "nope.csv"))
     assert done.returncode == 1
     assert "nope.csv" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_an_argument_that_is_not_utf8_gets_its_own_error_and_the_others_are_answered(as_json):
+    # A terminal in another encoding: Python hands the undecodable byte over as a lone surrogate.
+    args = [b"SL6 8DG", b"SL6 \xff8DG", b"Reading"]
+    done = subprocess.run([sys.executable, "-m", "locator", *(["--json"] if as_json else []), "--", *args],
+                          capture_output=True, timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert done.returncode == 1 and b"Traceback" not in done.stderr
+    out = done.stdout.decode("utf-8")  # strict: every line is still UTF-8
+    if as_json:
+        lines = [json.loads(line) for line in out.splitlines()]
+        assert [line["ok"] for line in lines] == [True, False, True]
+        assert lines[1]["query"] == "SL6 \ufffd8DG" and "broken character" in lines[1]["error"]
+    else:
+        assert "SL6 \ufffd8DG: error: " in out and "Reading: nearest clinic" in out

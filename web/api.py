@@ -36,11 +36,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from locator import messages
 from locator.answer import error_dict
 from locator.bulk import answer_list
 from locator.errors import IndexUnavailable, LocatorError
 from locator.postcodes import MAX_QUERY_LENGTH
 from locator.service import Locator
+from locator.text import readable
 from web.openapi import describe
 from web.privacy import log_failure
 
@@ -227,12 +229,19 @@ async def _read_body(request: Request) -> bytes:
 def _parse_queries(body: bytes) -> list[str]:
     shape = f"The body must be a JSON object like {EXAMPLE_POST}"
     try:
-        data = json.loads(body.decode("utf-8"))
+        # Numbers are never queries: read as floats, so that 5,000 digits are not an int's ValueError.
+        data = json.loads(body.decode("utf-8"), parse_int=float)
+    except RecursionError:
+        # Deeper than the parser's recursion limit; the good shape is two levels deep.
+        raise ApiError(400, messages.body_nested_too_deep(EXAMPLE_POST)) from None
     except (UnicodeDecodeError, ValueError):
         raise ApiError(400, f"{shape}; this one is not valid JSON (UTF-8).") from None
     queries = data.get("queries") if isinstance(data, dict) else None
     if not isinstance(queries, list):
         raise ApiError(400, f"{shape}: an object with a list named queries.")
+    others = sorted(k for k in data if k != "queries")
+    if others:
+        raise ApiError(400, messages.body_unknown_keys([readable(k) for k in others], EXAMPLE_POST))
     if len(queries) > MAX_QUERIES:
         raise ApiError(413, f"That list has {len(queries):,} queries; one request may hold at most "
                             f"{MAX_QUERIES:,}. Split it into several requests.")

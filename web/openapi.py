@@ -80,7 +80,7 @@ def describe(max_queries: int) -> dict:
                 "post": {
                     "summary": f"The nearest clinic for each of up to {max_queries:,} queries, in order",
                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                        "type": "object", "required": ["queries"],
+                        "type": "object", "required": ["queries"], "additionalProperties": False,
                         "properties": {"queries": {"type": "array", "maxItems": max_queries,
                                                    "items": {"type": "string"}}}},
                         "example": {"queries": ["SL6 8DG", "D18 X5K7", "Reading"]}}}},
