@@ -366,6 +366,28 @@ TREATMENT_UNAVAILABLE = "Sorry, the treatment information cannot be shown just n
 MAP_UNAVAILABLE = "Sorry, the map cannot be drawn just now."
 
 
+# --- the page as the server sends it: search engines, and browsers without JavaScript ------
+
+APP_NAME = "Clinic Locator"
+PAGE_HEADING = "Find your nearest clinic"
+SEARCH_BUTTON = "Find my nearest clinic"
+DID_YOU_MEAN = "Did you mean:"
+WITHOUT_JAVASCRIPT = ("Your browser is not running JavaScript, so this is the simple version of the page: "
+                      "search below, or call or email a clinic directly.")
+FULL_FINDER = "Open the full clinic finder, with the map"
+
+
+def page_description(clinic_names: Sequence[str]) -> str:
+    """The page's summary for search results: which clinics, and what the page tells you."""
+    return (f"Which of our vein clinics, in {_and_list(clinic_names)}, is nearest to you: type your postcode, "
+            "Eircode or town to see how far it is, which number to call and where to email.")
+
+
+def clinic_title(name: str) -> str:
+    """A clinic as a search engine lists it: "Amersham vein clinic"."""
+    return f"{name} vein clinic"
+
+
 # --- an answer, said aloud ---------------------------------------------------------------
 
 

@@ -12,9 +12,13 @@ from contextlib import asynccontextmanager
 from starlette.middleware import Middleware
 
 from locator.service import Locator
-from web import privacy, staff_session
+from web import nodelay, privacy, staff_session
 from web.api import NearestApi
 from web.headers import Cors, SecurityHeaders, allowed_origins, trust_host_messages_from
+from web.page_html import PageHtml
+from web.plain_search import PlainSearch
+from web.public_url import public_url
+from web.site_files import SiteFiles
 
 
 def server_options(get_locator: Callable[[], Locator]) -> dict:
@@ -23,11 +27,15 @@ def server_options(get_locator: Callable[[], Locator]) -> dict:
     logging.getLogger(_CONTEXT_LOGGER).addFilter(_not_from_api_workers)
     origins = allowed_origins(os.environ)
     trust_host_messages_from(origins)
+    public = public_url(os.environ)
+    api = NearestApi(get_locator)
     return {
         "lifespan": _register_components,
-        "routes": [*NearestApi(get_locator).routes(), *staff_session.ROUTES],
+        "routes": [*api.routes(), *staff_session.ROUTES, *PlainSearch(get_locator, api.admission).routes(),
+                   *SiteFiles(public).routes()],
         # The first is outermost: every response, the API's included, gets the security headers.
-        "middleware": [Middleware(SecurityHeaders, origins=origins), Middleware(Cors, origins=origins)],
+        "middleware": [Middleware(SecurityHeaders, origins=origins), Middleware(Cors, origins=origins),
+                       Middleware(PageHtml, get_locator=get_locator, public=public)],
     }
 
 
@@ -55,6 +63,7 @@ async def _register_components(_app) -> AsyncIterator[None]:
     from streamlit import runtime
     from streamlit.components.v1.custom_component import CustomComponent
 
+    nodelay.set_on_listening_sockets()  # bound by now, not yet accepting: see web/nodelay.py
     registry = runtime.get_instance().component_registry
     for module in list(sys.modules.values()):
         for value in list(getattr(module, "__dict__", {}).values()):

@@ -1,0 +1,290 @@
+"""The app's server over real HTTP, as a browser or a search engine meets it on a first visit.
+
+One ``streamlit run app.py`` for the module, talked to with ``http.client``
+(the standard library's client, with no compression or caching of its own).
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import re
+import statistics
+import time
+import tomllib
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from urllib.parse import quote_plus, urlsplit
+
+import brotli
+import phonenumbers
+import pytest
+
+from locator import messages
+from locator.clinics import CLINICS_TOML
+from web.public_url import PUBLIC_URL_ENV
+from web.site_files import NOT_FOR_CRAWLERS, PUBLIC_PAGES
+
+from tests.browser import start_streamlit
+
+PUBLIC = "https://clinics.example.org"
+SECURITY_HEADERS = ("content-security-policy", "x-content-type-options")
+
+
+@pytest.fixture(scope="module")
+def server():
+    server = start_streamlit("app.py", env={PUBLIC_URL_ENV: PUBLIC})
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def plain_server():
+    """The app with no public address set: addresses are the request's own."""
+    server = start_streamlit("app.py", env={PUBLIC_URL_ENV: ""})
+    yield server
+    server.stop()
+
+
+class Reply:
+    def __init__(self, response: http.client.HTTPResponse) -> None:
+        self.status = response.status
+        self.headers = {k.lower(): v for k, v in response.getheaders()}
+        self.raw = response.read()
+
+    @property
+    def body(self) -> bytes:
+        """The body decoded from its Content-Encoding, as a browser would."""
+        coding = self.headers.get("content-encoding", "")
+        if coding == "br":
+            return brotli.decompress(self.raw)
+        if coding == "gzip":
+            return gzip.decompress(self.raw)
+        assert coding in ("", "identity"), coding
+        return self.raw
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+def fetch(base: str, path: str, method: str = "GET", **headers: str) -> Reply:
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        connection.request(method, path, headers={k.replace("_", "-"): v for k, v in headers.items()})
+        return Reply(connection.getresponse())
+    finally:
+        connection.close()
+
+
+def clinics_file() -> list[dict]:
+    return tomllib.loads(CLINICS_TOML.read_text())["clinic"]
+
+
+# ------------------------------------------------------------------ no 44 ms wait
+
+
+def test_requests_on_one_kept_alive_connection_take_a_few_milliseconds_not_nagles_44(server):
+    """Without TCP_NODELAY on the accepted connection each request waits for a delayed ACK (about 44 ms)."""
+    parts = urlsplit(server.url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        for path in ("/_stcore/health", "/robots.txt"):
+            times = []
+            for _ in range(31):
+                start = time.perf_counter()
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                times.append(time.perf_counter() - start)
+                assert response.status == 200 and not response.will_close
+            times_ms = [t * 1000 for t in times[1:]]  # the first opens the connection
+            # Nagle's wait is on every request; a loaded machine only delays a few.
+            assert statistics.median(times_ms) <= 5, (path, times_ms)
+            assert sum(t <= 5 for t in times_ms) >= 20, (path, times_ms)
+    finally:
+        connection.close()
+
+
+# ------------------------------------------------------------------ the page as sent
+
+
+class _Page(HTMLParser):
+    """What a crawler reads: meta tags, links, JSON-LD blocks, the <noscript> text and its form."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.links: dict[str, str] = {}
+        self.json_ld: list[dict] = []
+        self.title = ""
+        self.noscript = ""
+        self.forms: list[dict[str, str]] = []
+        self._in: list[str] = []
+        self._script_type = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        self._in.append(tag)
+        if tag == "meta" and "name" in a:
+            self.meta[a["name"]] = a.get("content", "")
+        if tag == "link" and "rel" in a:
+            self.links[a["rel"]] = a.get("href", "")
+        if tag == "script":
+            self._script_type = a.get("type", "")
+        if tag == "form":
+            self.forms.append(a)
+
+    def handle_endtag(self, tag):
+        if tag in self._in:
+            del self._in[len(self._in) - 1 - self._in[::-1].index(tag):]
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)
+
+    def handle_data(self, data):
+        if self._in and self._in[-1] == "script" and self._script_type == "application/ld+json":
+            self.json_ld.append(json.loads(data))
+        if self._in and self._in[-1] == "title":
+            self.title += data
+        if "noscript" in self._in:
+            self.noscript += data
+
+
+def parsed(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    return page
+
+
+@pytest.mark.parametrize("path", ["/", "/about-treatment", "/call-centre"])
+def test_every_page_is_sent_with_a_title_a_description_and_a_canonical_address(server, path):
+    reply = fetch(server.url, path)
+    assert reply.status == 200 and reply.headers["content-type"].startswith("text/html")
+    page = parsed(reply.text)
+    names = [c["name"] for c in clinics_file()]
+    assert page.meta["description"] == messages.page_description(names)
+    assert page.title.strip() != "Streamlit"
+    assert page.links["canonical"] == PUBLIC + "/"
+    assert all(h in reply.headers for h in SECURITY_HEADERS)
+    # Streamlit's bundle is still what draws the page
+    assert re.search(r'<script type="module" crossorigin src="\./static/js/index\.[\w-]+\.js">', reply.text)
+    assert '<div id="root">' in reply.text
+
+
+def test_each_clinic_is_described_for_search_engines_as_in_the_clinics_file(server):
+    page = parsed(fetch(server.url, "/").text)
+    clinics = clinics_file()
+    assert len(page.json_ld) == len(clinics)
+    for data, clinic in zip(page.json_ld, clinics):
+        assert data["@context"] == "https://schema.org" and data["@type"] == "MedicalClinic"
+        assert clinic["name"] in data["name"]
+        assert data["email"] == clinic["email"]
+        number = phonenumbers.parse(clinic["phone"], "GB" if clinic["region"] == "GB" else "IE")
+        assert data["telephone"] == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        assert data["telephone"].startswith("+")
+        address = data["address"]
+        written = ", ".join(clinic["address"])
+        for part in (address["streetAddress"], address.get("postalCode", "")):
+            assert part in written
+        assert address["addressCountry"] == ("GB" if clinic["region"] == "GB" else "IE")
+        if clinic["locate_by"] in clinic["address"]:  # a postcode written in the address
+            assert address["postalCode"] == clinic["locate_by"]
+        geo = data["geo"]
+        assert 49 < geo["latitude"] < 56 and -11 < geo["longitude"] < 2  # Britain and Ireland
+        assert data["url"] == PUBLIC + "/"
+
+
+def test_a_browser_without_javascript_is_given_the_clinics_and_a_search_form(server):
+    page = parsed(fetch(server.url, "/").text)
+    text = " ".join(page.noscript.split())
+    for clinic in clinics_file():
+        assert clinic["name"] in text and clinic["email"] in text
+        for line in clinic["address"]:
+            assert line in text
+    [form] = page.forms
+    assert form["method"] == "get" and form["action"] == "search"
+    assert "enable JavaScript" not in text  # Streamlit's own note is replaced
+
+
+def test_without_a_public_address_pages_name_the_address_they_were_asked_at(plain_server):
+    page = parsed(fetch(plain_server.url, "/").text)
+    assert "canonical" not in page.links
+    assert {d["url"] for d in page.json_ld} == {plain_server.url + "/"}
+    assert f"Sitemap: {plain_server.url}/sitemap.xml" in fetch(plain_server.url, "/robots.txt").text
+
+
+def test_a_page_already_held_is_not_sent_again(server):
+    first = fetch(server.url, "/", Accept_Encoding="br")
+    again = fetch(server.url, "/", Accept_Encoding="br", If_None_Match=first.headers["etag"])
+    assert again.status == 304 and again.raw == b""
+    assert again.headers["etag"] == first.headers["etag"]
+    plain = fetch(server.url, "/", If_None_Match=first.headers["etag"])
+    assert plain.status == 200 and plain.headers["etag"] != first.headers["etag"]
+
+
+# ------------------------------------------------------------------ robots.txt and sitemap.xml
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_off_what_is_not_for_the_public(server):
+    reply = fetch(server.url, "/robots.txt")
+    assert reply.status == 200 and reply.headers["content-type"].startswith("text/plain")
+    lines = reply.text.splitlines()
+    assert lines[0] == "User-agent: *"
+    assert {f"Disallow: {p}" for p in NOT_FOR_CRAWLERS} <= set(lines)
+    assert "Disallow: /" not in lines  # the pages themselves stay open
+    assert f"Sitemap: {PUBLIC}/sitemap.xml" in lines
+    assert all(h in reply.headers for h in SECURITY_HEADERS)
+
+
+def test_the_sitemap_lists_every_public_page_at_the_public_address(server):
+    reply = fetch(server.url, "/sitemap.xml")
+    assert reply.status == 200 and reply.headers["content-type"].startswith("application/xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text for e in ET.fromstring(reply.body).findall("s:url/s:loc", ns)]
+    assert locs == [f"{PUBLIC}/{page}" for page in PUBLIC_PAGES]
+
+
+def test_the_sitemap_lists_the_pages_app_py_shows_the_public_and_not_the_staff_desk():
+    source = (CLINICS_TOML.parents[1] / "app.py").read_text()
+    pages = re.findall(r'st\.Page\([^)]*?url_path="([^"]*)"([^)]*)\)', source, re.S)
+    assert pages, "no st.Page in app.py"
+    assert sorted(p for p, rest in pages if 'visibility="hidden"' not in rest) == sorted(PUBLIC_PAGES)
+
+
+# ------------------------------------------------------------------ the answer without JavaScript
+
+
+def test_the_plain_search_answers_as_the_app_does(server):
+    reply = fetch(server.url, "/search?postcode=" + quote_plus("SL6 8DG"))
+    assert reply.status == 200 and reply.headers["content-type"].startswith("text/html")
+    text = reply.text
+    assert "Nearest clinic: Maidenhead" in text and "Your search: SL6 8DG" in text
+    assert 'href="tel:+448007836106"' in text
+    # private: never stored, never indexed, never passed on in a Referer
+    assert reply.headers["cache-control"] == "no-store"
+    assert reply.headers["referrer-policy"] == "no-referrer"
+    assert "noindex" in reply.headers["x-robots-tag"]
+    assert all(h in reply.headers for h in SECURITY_HEADERS)
+
+
+def test_the_plain_search_dials_dublin_as_from_northern_ireland(server):
+    text = fetch(server.url, "/search?postcode=" + quote_plus("BT1 1AA")).text
+    assert "Nearest clinic: Dublin" in text and "+353 1 293 7839" in text
+
+
+def test_a_plain_search_that_cannot_be_answered_says_why_and_shows_what_was_typed_as_text(server):
+    typed = '<script>alert("x")</script> ZZ99'
+    reply = fetch(server.url, "/search?postcode=" + quote_plus(typed))
+    assert reply.status == 422
+    assert "<script>alert" not in reply.text
+    assert "&lt;script&gt;" in reply.text
+    assert 'role="alert"' in reply.text and "<title>Error: " in reply.text
+
+
+def test_an_empty_plain_search_shows_the_form_again(server):
+    reply = fetch(server.url, "/search?postcode=")
+    assert reply.status == 200 and 'name="postcode"' in reply.text and 'role="alert"' not in reply.text
