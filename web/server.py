@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from starlette.middleware import Middleware
 
 from locator.service import Locator
-from web import nodelay, privacy, staff_session
+from web import metrics, nodelay, privacy, staff_session
 from web.api import NearestApi
 from web.headers import Cors, SecurityHeaders, allowed_origins, trust_host_messages_from
 from web.page_html import PageHtml
@@ -32,9 +32,10 @@ def server_options(get_locator: Callable[[], Locator]) -> dict:
     return {
         "lifespan": _register_components,
         "routes": [*api.routes(), *staff_session.ROUTES, *PlainSearch(get_locator, api.admission).routes(),
-                   *SiteFiles(public).routes()],
+                   *SiteFiles(public).routes(), *metrics.routes(get_locator)],
         # The first is outermost: every response, the API's included, gets the security headers.
-        "middleware": [Middleware(SecurityHeaders, origins=origins), Middleware(Cors, origins=origins),
+        "middleware": [Middleware(SecurityHeaders, origins=origins), Middleware(metrics.ApiRequests),
+                       Middleware(Cors, origins=origins),
                        Middleware(PageHtml, get_locator=get_locator, public=public)],
     }
 
