@@ -23,7 +23,7 @@ from components.view import ClinicPin, answer_card, clinic_pins, search_pin
 from locator import Locator, LocatorError
 from locator.map_layers import Tiles
 from locator.position import device_failure
-from web.metrics import searched_on_page
+from web.metrics import PAGE, counted_search
 from locator.sources import sources
 
 
@@ -57,11 +57,11 @@ def search_and_answer(locator: Locator, pins: list[ClinicPin], catchment: Catchm
         answer, announce, problem = None, "", None
         try:
             if isinstance(device, DevicePosition):
-                answer = searched_on_page(locator.lookup_position, device.lat, device.lon, device.accuracy_m)
+                answer = counted_search(PAGE, locator.lookup_position, device.lat, device.lon, device.accuracy_m)
             elif device:
                 raise device_failure(device)
             elif query:
-                answer = searched_on_page(locator.lookup, query)
+                answer = counted_search(PAGE, locator.lookup, query)
         except LocatorError as exc:
             if device:
                 show_location_problem(exc.message)

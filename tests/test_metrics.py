@@ -30,10 +30,10 @@ def test_a_page_search_is_counted_by_clinic_and_precision_and_timed(locator):
     answer = locator.lookup("SL6 8DG")
     labels = {"source": "page", "outcome": "ok", "precision": answer.location.precision.value,
               "clinic": answer.clinic.id}
-    before, timed = value("clinic_locator_searches_total", **labels), value("clinic_locator_page_search_seconds_count")
-    assert metrics.searched_on_page(locator.lookup, "SL6 8DG") == answer
+    before, timed = value("clinic_locator_searches_total", **labels), value("clinic_locator_page_search_seconds_count", source="page")
+    assert metrics.counted_search("page", locator.lookup, "SL6 8DG") == answer
     assert value("clinic_locator_searches_total", **labels) == before + 1
-    assert value("clinic_locator_page_search_seconds_count") == timed + 1
+    assert value("clinic_locator_page_search_seconds_count", source="page") == timed + 1
 
 
 @pytest.mark.parametrize("query", ["ZZ9 9ZZ", "   ", "x" * 300, "Maidenhedd", "12345"])
@@ -43,7 +43,7 @@ def test_a_refused_page_search_is_counted_by_its_errors_label_and_the_error_stil
     labels = {"source": "page", "outcome": refused.value.label, "precision": "", "clinic": ""}
     before = value("clinic_locator_searches_total", **labels)
     with pytest.raises(type(refused.value)):
-        metrics.searched_on_page(locator.lookup, query)
+        metrics.counted_search("page", locator.lookup, query)
     assert value("clinic_locator_searches_total", **labels) == before + 1
 
 
@@ -64,7 +64,7 @@ def test_every_label_value_comes_from_a_fixed_list_never_from_what_was_typed(loc
 
     error_labels = {cls.label for cls in vars(errors).values()
                     if isinstance(cls, type) and issubclass(cls, errors.LocatorError)}
-    allowed = {"source": {"page", "api"}, "outcome": error_labels | {"ok"},
+    allowed = {"source": {"page", "plain", "api"}, "outcome": error_labels | {"ok"},
                "precision": {p.value for p in Precision} | {""},
                "clinic": {c.id for c in locator.clinics} | {""}}
     moved = [dict(labels) for labels, count in searches_counted().items() if count != before.get(labels, 0.0)]

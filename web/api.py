@@ -43,7 +43,7 @@ from locator.errors import IndexUnavailable, LocatorError
 from locator.postcodes import MAX_QUERY_LENGTH
 from locator.service import Locator
 from locator.text import readable
-from web.metrics import count_search
+from web.metrics import API, count_search
 from web.openapi import describe
 from web.privacy import log_failure
 
@@ -90,7 +90,7 @@ def answers(locator: Locator, queries: list[str]) -> list[dict]:
     out = []
     for i, query in enumerate(queries):
         answer = result.answer(i)
-        count_search("api", answer)
+        count_search(API, answer)
         out.append(error_dict(query, answer) if isinstance(answer, LocatorError) else answer.to_dict())
     return out
 

@@ -2,7 +2,7 @@
 
 Counts and timings only: never a query, postcode, position, IP address or
 anything else a person typed or sent. Every label value comes from a short
-fixed list: where a search came from (``page``, ``api``), its outcome
+fixed list: where a search came from (``page``, ``plain``, ``api``), its outcome
 (``ok`` or the error's ``label`` from :mod:`locator.errors`, a class
 attribute, never built from input), the precision it was located to and the
 clinic's ``id``; an API response's status code. See
@@ -13,7 +13,8 @@ summed across processes here, Prometheus does that.
 
 The hooks, one line where each thing happens:
 
-* :func:`searched_on_page` wraps the page's lookup (the UI's one door);
+* :func:`counted_search` wraps a page's lookup: the app's (the UI's one door) and
+  the no-JavaScript page's (``/search``);
 * :func:`count_search` counts one answer or error given by another surface
   (the API counts each query of a request, a list's included);
 * :class:`ApiRequests` (middleware) counts and times every response under ``/api/``;
@@ -54,19 +55,20 @@ TOKEN_ENV = "CLINIC_LOCATOR_METRICS_TOKEN"
 # Headers a proxy adds: behind HAProxy every request reaches a replica from 127.0.0.1, so a
 # request that carries one came from elsewhere whatever its peer address.
 PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
-PAGE, API = "page", "api"
+# Where a search came from: the app's page, the plain HTML page (/search, no JavaScript), the API.
+PAGE, PLAIN, API = "page", "plain", "api"
 
 REGISTRY = CollectorRegistry()
 # process_cpu_seconds_total and process_resident_memory_bytes: CPU per search and memory per replica.
 ProcessCollector(registry=REGISTRY)
 
 SEARCHES = Counter(
-    "clinic_locator_searches", "Searches answered or refused: where from (page, api), outcome ('ok' or the "
+    "clinic_locator_searches", "Searches answered or refused: where from (page, plain, api), outcome ('ok' or the "
     "error's label), the precision located to and the clinic chosen (both empty when refused).",
     ["source", "outcome", "precision", "clinic"], registry=REGISTRY)
 PAGE_SEARCH_SECONDS = Histogram(
-    "clinic_locator_page_search_seconds", "Server time to answer one search on the page (read, locate, route), "
-    "seconds; refused searches included.",
+    "clinic_locator_page_search_seconds", "Server time to answer one search on a page (read, locate, route), "
+    "seconds, by page (page, plain); refused searches included.", ["source"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5), registry=REGISTRY)
 API_REQUESTS = Counter(
     "clinic_locator_api_requests", "Responses under /api/, by HTTP status.", ["status"], registry=REGISTRY)
@@ -80,8 +82,8 @@ DESK_ACTIONS = Counter(
 P = ParamSpec("P")
 
 
-def searched_on_page(lookup: Callable[P, Answer], *args: P.args, **kwargs: P.kwargs) -> Answer:
-    """``lookup(*args)``, counted (source ``page``) and timed; its answer returned, its error raised unchanged.
+def counted_search(source: str, lookup: Callable[P, Answer], *args: P.args, **kwargs: P.kwargs) -> Answer:
+    """``lookup(*args)`` for a page (``page``, ``plain``), counted and timed; its answer returned, its error raised.
 
     The arguments (what was typed, a position) go to ``lookup`` only, never to a metric.
     """
@@ -89,16 +91,16 @@ def searched_on_page(lookup: Callable[P, Answer], *args: P.args, **kwargs: P.kwa
     try:
         answer = lookup(*args, **kwargs)
     except LocatorError as exc:
-        count_search(PAGE, exc)
+        count_search(source, exc)
         raise
     finally:
-        PAGE_SEARCH_SECONDS.observe(time.perf_counter() - started)
-    count_search(PAGE, answer)
+        PAGE_SEARCH_SECONDS.labels(source).observe(time.perf_counter() - started)
+    count_search(source, answer)
     return answer
 
 
 def count_search(source: str, outcome: Answer | LocatorError) -> None:
-    """Count one search from ``source`` (``page``, ``api``): its clinic and precision, or its error's label."""
+    """Count one search from ``source`` (``page``, ``plain``, ``api``): its clinic and precision, or its error's label."""
     if isinstance(outcome, LocatorError):
         SEARCHES.labels(source, outcome.label, "", "").inc()
     else:

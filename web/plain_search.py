@@ -32,6 +32,7 @@ from locator.errors import LocatorError
 from locator.service import Locator
 from web import plain_html
 from web.api import Admission, ApiError
+from web.metrics import PLAIN, counted_search
 from web.privacy import log_failure
 
 PATH = "/" + plain_html.SEARCH_PATH
@@ -71,7 +72,7 @@ class PlainSearch:
         if not query.strip():
             return 200, _page(messages.PAGE_HEADING, "", query, invalid=False, pins=pins)
         try:
-            card = answer_card(locator.lookup(query))
+            card = answer_card(counted_search(PLAIN, locator.lookup, query))
         except LocatorError as exc:
             section = plain_html.problem(exc.message, exc.suggestions)
             return 422, _page(TITLE_PREFIX + plain_html.PROBLEM_HEADING, section, query, invalid=True, pins=pins)

@@ -21,6 +21,7 @@ from . import start_streamlit, wait_for_app
 PAGE_QUERIES = ["HP7 0HP", "W1G 8AJ", "L1 8JQ", "ZZ9 9ZZ"]
 LINK_QUERY = "CF10 1EP"
 API_QUERIES = ["BT1 1AA", "D18 X5K7", "EH1 1YZ", "PL1 1EA", "Maidenhedd"]
+PLAIN_QUERIES = ["G1 1XQ", "YO1 7HH"]  # the page without JavaScript (/search)
 
 
 @pytest.fixture(scope="module")
@@ -80,19 +81,23 @@ def test_searches_move_their_counts_and_no_query_position_or_address_is_in_the_m
     answers = [requests.get(api, params={"q": q}, timeout=30) for q in API_QUERIES]
     answers.append(requests.post(api, json={"queries": API_QUERIES}, timeout=30))
 
+    for query in PLAIN_QUERIES:
+        assert requests.get(server.url + "/search", params={"postcode": query}, timeout=30).status_code == 200
+
     text, after = scrape(server.url)
+    assert searches(after, "plain") - searches(before, "plain") == expected(locator, PLAIN_QUERIES)
     assert searches(after, "page") - searches(before, "page") == expected(locator, [LINK_QUERY, *PAGE_QUERIES])
     assert searches(after, "api") - searches(before, "api") == expected(locator, API_QUERIES * 2)
     statuses = Counter(str(a.status_code) for a in answers)
     for status, count in statuses.items():
         key = ("clinic_locator_api_requests_total", (("status", status),))
         assert after[key] - before[key] == count
-    assert after[("clinic_locator_page_search_seconds_count", ())] - \
-        before[("clinic_locator_page_search_seconds_count", ())] == 1 + len(PAGE_QUERIES)
+    assert after[("clinic_locator_page_search_seconds_count", (("source", "page"),))] - \
+        before[("clinic_locator_page_search_seconds_count", (("source", "page"),))] == 1 + len(PAGE_QUERIES)
     assert after[("clinic_locator_sessions_open", ())] >= 1  # the page is still open
 
     # Nothing asked, nowhere it is, nobody who asked.
-    asked = [LINK_QUERY, *PAGE_QUERIES, *API_QUERIES]
+    asked = [LINK_QUERY, *PAGE_QUERIES, *API_QUERIES, *PLAIN_QUERIES]
     found = [q for q in asked if re.search(re.escape(q).replace(r"\ ", r"(\s|%20|\+)?"), text, re.I)]
     assert not found, f"/metrics holds what was asked: {found}"
     positions = [locator.lookup(q).location for q in asked if q not in ("ZZ9 9ZZ", "Maidenhedd")]
