@@ -8,7 +8,7 @@
 # registry's integrity hash), copies only the files the map uses plus each
 # package's licence into static/vendor/<package>-<version>/, and rewrites
 # SHA256SUMS. If you change a version, also change the matching constant in
-# components/clinic_map.py (or, for iframe-resizer, the README's embed snippet and
+# components/clinic_map/assets.py (or, for iframe-resizer, the README's embed snippet and
 # tests/browser/embed_parent.html) and the table in static/vendor/README.md, then
 # delete the old folder.
 set -eu

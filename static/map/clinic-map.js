@@ -1,0 +1,202 @@
+/* The clinic map's behaviour, loaded in st_folium's frame after Leaflet.
+ *
+ * components/clinic_map/elements.py adds one short call per map element, with
+ * that map's settings as JSON; everything else is here, where a linter and the
+ * browser's cache see it. See docs/adr/0007-map-drawn-offline-and-updated-in-place.md.
+ */
+/* global L */
+(function () {
+  "use strict";
+
+  var LAND = "#f3f0e8";
+  var COAST = "#8f9aa3";
+
+  function json(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) { throw new Error(url + ": HTTP " + r.status); }
+      return r.json();
+    });
+  }
+
+  // st_folium appends the stylesheets after loading the scripts, and runs the map
+  // script without waiting for them: resolves once every stylesheet has loaded.
+  function styled() {
+    var pending = Array.prototype.filter.call(
+      document.querySelectorAll('link[rel="stylesheet"]'), function (link) { return !link.sheet; });
+    return Promise.all(pending.map(function (link) {
+      return new Promise(function (done) {
+        link.addEventListener("load", done);
+        link.addEventListener("error", done);
+      });
+    }));
+  }
+
+  // Town names: plain text in their own pane (not markers: nothing to click or tab to),
+  // each from the zoom at which it no longer crowds a bigger town's name.
+  var TownNames = L.Layer.extend({
+    initialize: function (towns, options) { this._towns = towns; L.setOptions(this, options); },
+    onAdd: function () {
+      this._box = L.DomUtil.create("div", "town-names leaflet-zoom-hide", this.getPane());
+      this._map.on("moveend viewreset", this._draw, this);
+      this._draw();
+    },
+    onRemove: function () {
+      this._map.off("moveend viewreset", this._draw, this);
+      L.DomUtil.remove(this._box);
+    },
+    _draw: function () {
+      // Only the names in view (and a margin), so that a redraw stays cheap.
+      var map = this._map, zoom = map.getZoom(), box = this._box;
+      var view = map.getBounds().pad(0.25);
+      box.textContent = "";
+      this._towns.forEach(function (town) {
+        if (town[3] > zoom || !view.contains([town[1], town[2]])) { return; }
+        var at = map.latLngToLayerPoint([town[1], town[2]]);
+        var name = L.DomUtil.create("span", "town-name", box);
+        name.textContent = town[0];
+        name.style.left = at.x + "px";
+        name.style.top = at.y + "px";
+      });
+    }
+  });
+
+  function showCatchment(map, catchment) {
+    var picture = L.imageOverlay(catchment.png_url, catchment.bounds,
+                                 {pane: "catchment", interactive: false, alt: ""}).addTo(map);
+    // Zoomed in to streets, the picture's 430 m squares are coarse: let the land and names show through.
+    function fade() { picture.setOpacity(map.getZoom() >= 10 ? 0.45 : 1); }
+    map.on("zoomend", fade);
+    fade();
+    var Legend = L.Control.extend({
+      options: {position: "topright"},
+      onAdd: function () {
+        var box = L.DomUtil.create("div", "catchment-legend leaflet-control");
+        box.innerHTML = catchment.legend_html;  // built and escaped by the server
+        var input = box.querySelector("input");
+        input.addEventListener("change", function () {
+          if (input.checked) { picture.addTo(map); } else { picture.remove(); }
+          box.classList.toggle("off", !input.checked);
+        });
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    new Legend().addTo(map);
+    json(catchment.data_url).then(function (data) {
+      new TownNames(data.towns, {pane: "towns"}).addTo(map);
+      map.getContainer().setAttribute("data-towns", "drawn");
+    });
+  }
+
+  // The map's own background: land and sea, who goes where, towns; names the frame.
+  function background(map, o) {
+    document.title = o.title;
+    // Same origin, so the frame can name its own <iframe> for screen readers.
+    if (window.frameElement) { window.frameElement.setAttribute("title", o.title); }
+    map.getContainer().setAttribute("aria-label", o.title);
+    [["land", 150], ["catchment", 250], ["towns", 450]].forEach(function (pane) {
+      map.createPane(pane[0]).style.zIndex = pane[1];
+    });
+    map.getPane("towns").setAttribute("aria-hidden", "true");
+    map.attributionControl.addAttribution(o.credit);
+    json(o.land_url).then(function (land) {
+      // Canvas: one picture to redraw at a new zoom, not thousands of SVG path points.
+      L.geoJSON(land, {pane: "land", interactive: false, renderer: L.canvas({pane: "land"}),
+                       style: {color: COAST, weight: 1, opacity: 1, fillColor: LAND, fillOpacity: 1}}).addTo(map);
+      map.getContainer().setAttribute("data-land", "drawn");
+    });
+    if (o.catchment) { showCatchment(map, o.catchment); }
+  }
+
+  // Keep clinic pins far enough apart to tap one (WCAG 2.2 target size), at every zoom:
+  // pins closer than `gap` px across (and overlapping up and down) move sideways into a
+  // row `gap` apart, each joined to its true place by a thin line.
+  function spreadMarkers(map, markers, o) {
+    var lines = L.layerGroup().addTo(map);
+    function shift(el, dx) {
+      if (!el) { return; }
+      if (el.dataset.marginLeft === undefined) { el.dataset.marginLeft = el.style.marginLeft || "0px"; }
+      el.style.marginLeft = (parseFloat(el.dataset.marginLeft) + dx) + "px";
+    }
+    function spread() {
+      lines.clearLayers();
+      var pins = markers.map(function (marker) {
+        return {marker: marker, at: map.latLngToLayerPoint(marker.getLatLng())};
+      }).sort(function (a, b) { return a.at.x - b.at.x; });
+      var rows = [], row = [];
+      pins.forEach(function (pin) {
+        var last = row[row.length - 1];
+        if (last && pin.at.x - last.at.x < o.gap && Math.abs(pin.at.y - last.at.y) < o.tall) {
+          row.push(pin);
+        } else {
+          if (row.length) { rows.push(row); }
+          row = [pin];
+        }
+      });
+      if (row.length) { rows.push(row); }
+      rows.forEach(function (row) {
+        var start = (row[0].at.x + row[row.length - 1].at.x) / 2 - o.gap * (row.length - 1) / 2;
+        row.forEach(function (pin, i) {
+          var dx = row.length > 1 ? Math.round(start + o.gap * i - pin.at.x) : 0;
+          shift(pin.marker._icon, dx);
+          shift(pin.marker._shadow, dx);
+          if (dx) {
+            L.polyline([pin.marker.getLatLng(), map.layerPointToLatLng(pin.at.add([dx, 0]))],
+                       {interactive: false, weight: 2, color: "#1b1b1b"}).addTo(lines);
+          }
+        });
+      });
+    }
+    map.on("zoomend viewreset", spread);
+    spread();
+  }
+
+  // Fit the view to a box, with room for the markers' pins and labels.
+  function fitView(map, o) {
+    // "pending" until this layer's view is fitted, for whatever waits on the view (the tests).
+    map.getContainer().setAttribute("data-fit", "pending");
+    function fit() {
+      // Below the legend in the top-right corner, whatever its height on this screen.
+      var legend = map.getContainer().querySelector(".catchment-legend");
+      var topLeft = o.paddingTopLeft;
+      if (legend) { topLeft = [topLeft[0], Math.max(topLeft[1], legend.offsetHeight + 40)]; }
+      map.fitBounds(o.bounds, {paddingTopLeft: topLeft, paddingBottomRight: o.paddingBottomRight,
+                               maxZoom: o.maxZoom, animate: false});
+      map.getContainer().setAttribute("data-fit", "done");
+    }
+    // The frame shares the page's thread: redrawing the map at a new zoom takes about
+    // 10 ms, so it waits until the page has painted the answer. The layer usually arrives
+    // in the frame that paints the answer card; a task queued from that frame's callback
+    // would run before the next frame and hold it back, so it waits one frame more.
+    // The legend is measured styled, so the first fit also waits for the stylesheets.
+    styled().then(function () {
+      requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(fit, 0); }); });
+    });
+  }
+
+  // Place the always-shown labels again once the stylesheets have loaded. Leaflet measures
+  // a permanent tooltip when it opens, and an unstyled tooltip is a block as wide as the map,
+  // so a label measured before leaflet.css applied lands up to the map's width left of its
+  // marker. A stylesheet that is already loaded fires no `load`; its labels are right already.
+  function placeLabelsOnceStyled(map) {
+    function place() {
+      map.eachLayer(function (layer) {
+        var tooltip = layer.getTooltip && layer.getTooltip();
+        if (tooltip && tooltip.isOpen()) { tooltip.update(); }
+      });
+    }
+    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+      link.addEventListener("load", place);
+    });
+    window.addEventListener("load", place);
+    if (document.fonts && document.fonts.ready) { document.fonts.ready.then(place); }
+  }
+
+  window.clinicMap = {
+    background: background,
+    spreadMarkers: spreadMarkers,
+    fitView: fitView,
+    placeLabelsOnceStyled: placeLabelsOnceStyled
+  };
+}());
