@@ -87,8 +87,9 @@ def call_centre() -> None:
     from components.staff_sign_in import staff_signed_in
 
     st.title("Call centre", anchor=False)
-    if staff_signed_in():
-        show_call_centre(locator_or_stop())
+    staff = staff_signed_in()
+    if staff:
+        show_call_centre(locator_or_stop(), staff)
 
 
 def about_treatment() -> None:

@@ -19,6 +19,7 @@ from components.text import as_text
 from components.view import ListResult, distance_rows, list_result, readout
 from locator import bulk, messages
 from locator.errors import LocatorError
+from web.audit import DOWNLOAD, LIST, LOOKUP, StaffMember, desk_action
 
 # The main page's field, word for word: staff ask the caller the same question.
 FIELD_LABEL = messages.SEARCH_LABEL
@@ -35,6 +36,7 @@ LIMITS = (f"A list may hold up to {bulk.MAX_ROWS:,} postcodes or towns, one per 
 
 _STATE = "cc_bulk_result"
 _UPLOAD_SEEN = "cc_upload_seen"
+_SUGGESTED = "cc_suggested"  # a suggestion was chosen: a lookup, for the audit log
 
 @dataclass(frozen=True)
 class ListRefused:
@@ -44,11 +46,12 @@ class ListRefused:
     message: str
 
 
-def show_call_centre(locator) -> None:
-    """Draw the desk (under the page's title): the one-caller form, then the list form, upload and results."""
-    _one_caller(locator)
+def show_call_centre(locator, staff: StaffMember) -> None:
+    """Draw the desk (under the page's title) for ``staff``: the one-caller form, then the list form, upload
+    and results. Each lookup, list and download is one line of the audit log (``web.audit``)."""
+    _one_caller(locator, staff)
     st.divider()
-    _lists(locator)
+    _lists(locator, staff)
 
 
 # ------------------------------------------------------------------------ one caller
@@ -57,13 +60,16 @@ def show_call_centre(locator) -> None:
 # Each half is a fragment: answering a caller reruns only its own half, so a
 # 50,000-row table below is not redrawn between calls.
 @st.fragment
-def _one_caller(locator) -> None:
+def _one_caller(locator, staff: StaffMember) -> None:
     st.subheader("One caller", anchor=False)
     with st.form("cc_caller", border=False):
         query = st.text_input(FIELD_LABEL, key="cc_query", placeholder=messages.SEARCH_PLACEHOLDER)
-        st.form_submit_button(FIND_ONE)
+        asked = st.form_submit_button(FIND_ONE)
     if not query or not query.strip():
         return
+    # A rerun for another reason (the page's, a suggestion's) shows the answer again; only a search is logged.
+    if asked or st.session_state.pop(_SUGGESTED, False):
+        desk_action(staff, LOOKUP)
     try:
         answer = locator.lookup(query)
     except LocatorError as exc:
@@ -90,13 +96,14 @@ def _one_caller(locator) -> None:
 def _search_for(text: str) -> None:
     # A callback runs before the form is drawn again, so the field shows, and answers, the suggestion.
     st.session_state["cc_query"] = text
+    st.session_state[_SUGGESTED] = True
 
 
 # ------------------------------------------------------------------------ lists
 
 
 @st.fragment
-def _lists(locator) -> None:
+def _lists(locator, staff: StaffMember) -> None:
     st.subheader("A list of postcodes", anchor=False)
     st.caption(LIMITS)
     with st.form("cc_list", border=False):
@@ -110,9 +117,9 @@ def _lists(locator) -> None:
     # so a paste answered since is not replaced by the same file on the next rerun.
     new_file = upload is not None and upload.file_id != st.session_state.get(_UPLOAD_SEEN)
     if pasted:
-        shown = _run(locator, "paste", lambda: bulk.read_queries_text(text or ""))
+        shown = _run(locator, staff, "paste", lambda: bulk.read_queries_text(text or ""))
     elif new_file:
-        shown = _run(locator, "upload", lambda: bulk.read_queries_csv(upload.getvalue()))
+        shown = _run(locator, staff, "upload", lambda: bulk.read_queries_csv(upload.getvalue()))
     elif upload is None and shown is not None and shown.source == "upload":
         shown = None  # the file was removed, and its answer with it
     st.session_state[_STATE] = shown
@@ -120,14 +127,15 @@ def _lists(locator) -> None:
     if isinstance(shown, ListRefused):
         st.error(as_text(shown.message))
     elif isinstance(shown, ListResult):
-        _show_result(shown)
+        _show_result(shown, staff)
 
 
-def _run(locator, source: str, read) -> ListResult | ListRefused:
+def _run(locator, staff: StaffMember, source: str, read) -> ListResult | ListRefused:
     try:
         queries = read()
     except LocatorError as exc:
         return ListRefused(source, exc.message)
+    desk_action(staff, LIST, rows=len(queries))
     bar = st.progress(0.0, text=f"Looking up {len(queries):,} rows…") if len(queries) > bulk.CHUNK else None
 
     def progress(done: int, total: int) -> None:
@@ -140,7 +148,7 @@ def _run(locator, source: str, read) -> ListResult | ListRefused:
     return result
 
 
-def _show_result(result: ListResult) -> None:
+def _show_result(result: ListResult, staff: StaffMember) -> None:
     failed = sum(result.per_error.values())
     total = len(result.rows)
     if not total:
@@ -155,10 +163,15 @@ def _show_result(result: ListResult) -> None:
         st.dataframe([{"Problem": kind, "Rows": n} for kind, n in sorted(result.per_error.items(),
                                                                           key=lambda kv: -kv[1])],
                      hide_index=True, width="content")
-    st.download_button(DOWNLOAD_LABEL, result.csv, file_name=DOWNLOAD_NAME, mime="text/csv", on_click="ignore",
-                       type="primary")
+    _download(result.csv, staff)
     st.dataframe(result.rows, hide_index=True, column_order=bulk.COLUMNS,
                  column_config={"Miles": st.column_config.NumberColumn(format="%.2f"),
                                 "Km": st.column_config.NumberColumn(format="%.2f"),
                                 "Error": st.column_config.TextColumn(width="large")})
 
+
+# Its own fragment: a download's click reruns only the button (to log it), not the table beside it.
+@st.fragment
+def _download(csv: bytes, staff: StaffMember) -> None:
+    st.download_button(DOWNLOAD_LABEL, csv, file_name=DOWNLOAD_NAME, mime="text/csv", type="primary",
+                       key="cc_download", on_click=desk_action, args=(staff, DOWNLOAD))

@@ -1,6 +1,8 @@
 """The staff sign-in in front of the call-centre desk.
 
-The desk opens only after the staff passphrase is given (see ``web.staff``
+With ``[auth]`` in the secrets, staff sign in through the clinics' identity
+provider (``components.staff_oidc_sign_in``, docs/adr/0019) and the
+passphrase opens nothing. Otherwise the desk opens only after the staff passphrase is given (see ``web.staff``
 for where it comes from and how wrong tries are slowed). The sign-in lasts for
 the browser session: this Streamlit session keeps it, and the browser is given
 a session cookie (through ``/staff/session``: a Streamlit script cannot set
@@ -14,7 +16,8 @@ import math
 
 import streamlit as st
 
-from web import staff
+from web import staff, staff_oidc
+from web.audit import PASSPHRASE, SIGN_IN as SIGNED_IN_ACTION, StaffMember, desk_action
 
 PASSPHRASE_LABEL = "Staff passphrase"
 SIGN_IN = "Sign in"
@@ -27,6 +30,9 @@ NOT_SET = (f"The call-centre desk is closed: no staff passphrase is set. To open
            f"{staff.SECRETS_KEY} = \"a long phrase only staff know\"\n```\n\n`bin/app` writes a random one "
            f"there on its first run and prints it.")
 UNREADABLE = "The call-centre desk is closed: `.streamlit/secrets.toml` cannot be read ({why}). Fix the file and restart the app."
+
+# The passphrase is shared: the audit trail can say only that it was used.
+PASSPHRASE_DESK = StaffMember(PASSPHRASE, PASSPHRASE)
 
 _SIGNED_IN = "staff_signed_in"  # the passphrase's fingerprint, once signed in
 _TRIES = "staff_tries"
@@ -43,16 +49,21 @@ export default function ({ data }) {
 _session_call = st.components.v2.component("clinic_locator.staff_session", html="", js=_SESSION_JS)
 
 
-def staff_signed_in() -> bool:
-    """True if this session may use the desk; otherwise draws why not, or the sign-in form, and returns False."""
+def staff_signed_in() -> StaffMember | None:
+    """Who is at the desk, if this session may use it; otherwise draws why not, or the sign-in, and returns None."""
     try:
-        passphrase = staff.current_passphrase()
+        oidc = staff_oidc.current_config()
+        passphrase = None if oidc else staff.current_passphrase()
     except Exception as exc:  # a broken secrets file: say so rather than fail the page
         st.error(UNREADABLE.format(why=type(exc).__name__))
-        return False
+        return None
+    if oidc is not None:
+        from components.staff_oidc_sign_in import oidc_signed_in
+
+        return oidc_signed_in(oidc)
     if passphrase is None:
         st.warning(NOT_SET)
-        return False
+        return None
     _tell_the_browser()
     fingerprint = staff.fingerprint(passphrase)
     if (st.session_state.get(_SIGNED_IN) != fingerprint and not st.session_state.get(_SIGNED_OUT)
@@ -60,9 +71,9 @@ def staff_signed_in() -> bool:
         st.session_state[_SIGNED_IN] = fingerprint  # signed in earlier in this browser session
     if st.session_state.get(_SIGNED_IN) == fingerprint:
         st.button(SIGN_OUT, key="staff_sign_out", on_click=_sign_out, type="tertiary")
-        return True
+        return PASSPHRASE_DESK
     _sign_in_form(passphrase)
-    return False
+    return None
 
 
 def _tell_the_browser() -> None:
@@ -92,6 +103,7 @@ def _sign_in_form(passphrase: str) -> None:
         st.error(WRONG)
         return
     staff.THROTTLE.right(tries)
+    desk_action(PASSPHRASE_DESK, SIGNED_IN_ACTION)
     st.session_state[_SIGNED_IN] = staff.fingerprint(passphrase)
     st.session_state[_COOKIE_TO_SEND] = staff.session_token(passphrase)
     st.session_state[_SIGNED_OUT] = False

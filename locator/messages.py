@@ -407,3 +407,32 @@ def readout(searched: str, clinic_name: str, address: str, miles: float, phone: 
     """
     return (f"The nearest clinic to {searched} is our {clinic_name} clinic at {address}, "
             f"{about_miles(miles)} away. You can call {phone} or email {email}.")
+
+
+# --- the staff desk's sign-in through the clinics' identity provider (components/staff_sign_in.py) ------
+
+SIGN_IN_INTRO = "The desk is for the clinics' staff. Sign in with your work account."
+SIGN_IN_NOT_AVAILABLE = ("Sign-in is not available. Contact your administrator: the desk's sign-in is not set up "
+                         "correctly.")
+SIGN_IN_PROVIDER_DOWN = ("Sign-in is not available just now: the sign-in service is not answering. Try again in a "
+                         "few minutes; if it keeps happening, contact your administrator.")
+SIGN_IN_AGAIN = "Your sign-in did not complete, or could not be checked. Sign in again."
+SIGNED_OUT = "You have signed out."
+SIGNED_OUT_ELSEWHERE = "You signed out of the desk. Sign in again to use it."
+SIGN_IN_TRY_AGAIN = "Try again"
+SIGN_OUT_LABEL = "Sign out"
+DEFAULT_ASK_FOR_ACCESS = ("To ask for access, contact the person who looks after the Clinic Locator for your "
+                          "clinic, and give them the address above.")
+PASSPHRASE_REFUSED = "The desk now uses the clinics' sign-in: the staff passphrase no longer opens it."
+
+
+def session_over(hours: str) -> str:
+    return f"Your sign-in has ended: a sign-in lasts {hours}. Sign in again to go on."
+
+
+def signed_in_as(name: str, who: str) -> str:
+    return f"Signed in as {name} ({who})" if name and name.lower() != who else f"Signed in as {who}"
+
+
+def not_allowed(who: str, ask: str) -> str:
+    return f"You are signed in as {who}, but this account is not allowed to use the call-centre desk. {ask}"

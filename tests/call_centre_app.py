@@ -2,5 +2,6 @@
 
 from components.call_centre import show_call_centre
 from components.resources import locator_or_stop
+from web.audit import StaffMember
 
-show_call_centre(locator_or_stop())
+show_call_centre(locator_or_stop(), StaffMember("desk-test@clinic.example", "test"))

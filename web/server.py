@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from starlette.middleware import Middleware
 
 from locator.service import Locator
-from web import metrics, nodelay, privacy, staff_session
+from web import metrics, nodelay, privacy, sign_in_flow, staff_oidc, staff_session
 from web.api import NearestApi
 from web.headers import Cors, SecurityHeaders, allowed_origins, trust_host_messages_from
 from web.page_html import PageHtml
@@ -24,6 +24,7 @@ from web.site_files import SiteFiles
 def server_options(get_locator: Callable[[], Locator]) -> dict:
     """``routes`` and ``middleware`` for ``st.App``; the API answers from ``get_locator()`` (the pages' own)."""
     privacy.install()
+    sign_in_flow.install_log_filter()
     logging.getLogger(_CONTEXT_LOGGER).addFilter(_not_from_api_workers)
     origins = allowed_origins(os.environ)
     trust_host_messages_from(origins)
@@ -36,8 +37,16 @@ def server_options(get_locator: Callable[[], Locator]) -> dict:
         # The first is outermost: every response, the API's included, gets the security headers.
         "middleware": [Middleware(SecurityHeaders, origins=origins), Middleware(metrics.ApiRequests),
                        Middleware(Cors, origins=origins),
-                       Middleware(PageHtml, get_locator=get_locator, public=public)],
+                       Middleware(PageHtml, get_locator=get_locator, public=public),
+                       Middleware(sign_in_flow.SignInFlow, config=_sign_in_config)],
     }
+
+
+def _sign_in_config() -> staff_oidc.SignInConfig | None:
+    try:
+        return staff_oidc.current_config()
+    except staff_oidc.SecretsUnreadable:
+        return None  # the desk page says so; Streamlit's own routes refuse a sign-in without [auth]
 
 
 # Streamlit warns when its commands run outside a script run; the pages' cached locator, loaded

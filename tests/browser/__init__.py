@@ -313,21 +313,23 @@ class StreamlitServer:
 
 
 def start_streamlit(script: str, *args: str, env: dict[str, str] | None = None, ready_timeout: float = 60.0,
-                    attempts: int = 3) -> StreamlitServer:
+                    attempts: int = 3, port: int | None = None) -> StreamlitServer:
     """Start `streamlit run <script>` (path relative to the repo root) on a free port.
 
     Returns once /_stcore/health answers "ok"; raises with the server's output if it
     exits or does not answer within ready_timeout. Extra args go to `streamlit run`;
     `env` is added to the server's environment, whose staff passphrase is always
-    STAFF_PASSPHRASE (never a developer's own).
+    STAFF_PASSPHRASE (never a developer's own). `port`: this one (known in advance, e.g. for a
+    sign-in's redirect URI) rather than a free one.
     """
     __tracebackhide__ = True
     if not (REPO_ROOT / script).is_file():
         raise FileNotFoundError(f"no Streamlit script {script!r} under {REPO_ROOT}")
     logs = ARTIFACTS / "logs"
     logs.mkdir(parents=True, exist_ok=True)
+    fixed_port = port
     for attempt in range(1, attempts + 1):
-        port = _free_port()
+        port = fixed_port or _free_port()
         log_path = logs / f"streamlit-{Path(script).stem}-{port}.log"
         cmd = [
             sys.executable, "-m", "streamlit", "run", script,
@@ -358,7 +360,7 @@ def start_streamlit(script: str, *args: str, env: dict[str, str] | None = None, 
         exit_code = proc.poll()
         server.stop()
         # The free port can be taken between our check and streamlit's bind: try another.
-        if "already in use" in server.log_tail() and attempt < attempts:
+        if "already in use" in server.log_tail() and attempt < attempts and not fixed_port:
             continue
         why = f"exited with code {exit_code}" if exit_code is not None else f"not healthy after {ready_timeout}s"
         raise RuntimeError(f"streamlit run {script} {why}; its output ({log_path}):\n{server.log_tail()}")

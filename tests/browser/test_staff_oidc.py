@@ -1,0 +1,148 @@
+"""Staff sign in through the clinics' identity provider: a real OpenID provider on loopback, a real browser.
+
+The provider is panva's oidc-provider (tests/oidc/), started and stopped here; app.py trusts it through
+the ``[auth]`` and ``[staff_access]`` an operator would write. Only the app's and the provider's
+origins are reachable from the page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from components.call_centre import FIELD_LABEL
+from components.staff_sign_in import PASSPHRASE_LABEL
+from locator import messages
+from web.sign_outs import STATE_DIR_ENV
+
+from . import _free_port, screenshot, start_streamlit, wait_for_app
+from .oidc import LOGIN_BUTTON, LOGIN_FIELD, LOGOUT_BUTTON, PASSWORD_FIELD, OidcProvider, auth_secrets
+
+DESK = "/call-centre"
+ALLOWED, IN_GROUP, OTHER_DOMAIN = "alice@clinic.example", "carol@partner.example", "mallory@elsewhere.example"
+# Streamlit's own 404s when a page is opened at its own address (see test_call_centre.py), and the
+# provider's missing favicon.
+_HARMLESS = re.compile(r"/[\w-]+/_stcore/(health|host-config): Failed to load resource|favicon\.ico")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The provider and app.py, the app's secrets naming the provider, sign-outs kept in a state directory."""
+    app_port, provider_port = _free_port(), _free_port()
+    provider = OidcProvider(provider_port, [f"http://127.0.0.1:{app_port}/oauth2callback"])
+    folder = tmp_path_factory.mktemp("oidc")
+    secrets = auth_secrets(folder / "secrets.toml", "http://127.0.0.1:{port}/oauth2callback", provider.metadata_url)
+    try:
+        app = start_streamlit("app.py", "--secrets.files", str(secrets), port=app_port,
+                              env={STATE_DIR_ENV: str(folder / "state")})
+    except Exception:
+        provider.stop()
+        raise
+    yield app, provider
+    app.stop()
+    provider.stop()
+
+
+@pytest.fixture
+def staff_page(new_page, site):
+    """A page that may reach the app and the provider, and no other origin, loopback included."""
+    app, provider = site
+    page = new_page()
+    allowed = {app.url, provider.issuer}
+    page.context.route(lambda url: re.match(r"^https?://", url) is not None
+                       and re.match(r"^https?://[^/]+", url).group(0) not in allowed,  # type: ignore[union-attr]
+                       lambda route: route.abort("blockedbyclient"))
+    yield page
+    page.log.errors[:] = [e for e in page.log.errors if not _HARMLESS.search(e)]
+
+
+def sign_in_as(page: Page, app_url: str, email: str) -> None:
+    page.goto(app_url + DESK)
+    wait_for_app(page)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator(LOGIN_FIELD).fill(email)
+    page.locator(PASSWORD_FIELD).fill("any password")
+    page.get_by_role("button", name=LOGIN_BUTTON).click()
+    page.wait_for_url(re.compile(re.escape(app_url + DESK)))
+    wait_for_app(page)
+
+
+def shown(text: str) -> str:
+    """Text as a person reads it: without the invisible word joiners that keep an address from becoming a link."""
+    return text.replace("\u2060", "")
+
+
+def desk(page: Page):
+    return page.get_by_role("textbox", name=FIELD_LABEL)
+
+
+def test_an_allowed_member_of_staff_signs_in_uses_the_desk_and_signs_out(staff_page: Page, site):
+    app, _ = site
+    page = staff_page
+    page.goto(app.url + DESK)
+    wait_for_app(page)
+    expect(page.get_by_text(messages.SIGN_IN_INTRO)).to_be_visible()
+    expect(desk(page)).to_have_count(0)
+    # With [auth] the passphrase is never asked for.
+    expect(page.get_by_label(PASSPHRASE_LABEL)).to_have_count(0)
+
+    sign_in_as(page, app.url, ALLOWED)
+    expect(page.get_by_text(re.compile("Signed in as alice"))).to_be_visible()
+    assert shown(page.get_by_text(re.compile("Signed in as alice")).inner_text()) == f"Signed in as alice ({ALLOWED})"
+    expect(desk(page)).to_be_visible()
+    desk(page).fill("SL6 8DG")
+    desk(page).press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_text("The nearest clinic to SL6 8DG is our Maidenhead clinic")).to_be_visible()
+    screenshot(page, "call-centre-oidc-signed-in", full_page=False)
+    # The audit line names who and what kind, never what was looked up.
+    log = app.log_tail(20_000)
+    assert f"staff desk: who={ALLOWED} action=lookup" in log
+    assert "SL6" not in log
+
+    page.get_by_role("button", name=messages.SIGN_OUT_LABEL).click()
+    page.get_by_role("button", name=LOGOUT_BUTTON).click()  # the provider's own sign-out page
+    page.wait_for_url(re.compile(re.escape(app.url + DESK)))
+    wait_for_app(page)
+    expect(page.get_by_text(messages.SIGNED_OUT)).to_be_visible()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(desk(page)).to_have_count(0)
+
+
+def test_someone_from_another_domain_is_told_they_are_not_allowed_and_never_sees_the_desk(staff_page: Page, site):
+    app, _ = site
+    sign_in_as(staff_page, app.url, OTHER_DOMAIN)
+    alert = staff_page.get_by_role("alert")
+    expect(alert).to_be_visible()
+    said = shown(alert.inner_text())
+    assert f"You are signed in as {OTHER_DOMAIN}, but this account is not allowed" in said
+    assert "Ask the practice manager to add you." in said
+    expect(alert.get_by_role("link")).to_have_count(0)  # the address is text, not a mail link
+    expect(desk(staff_page)).to_have_count(0)
+    expect(staff_page.get_by_role("button", name=messages.SIGN_OUT_LABEL)).to_be_visible()
+    screenshot(staff_page, "call-centre-oidc-not-allowed", full_page=False)
+
+
+def test_a_member_of_an_allowed_group_gets_the_desk_whatever_their_domain(staff_page: Page, site):
+    app, _ = site
+    sign_in_as(staff_page, app.url, IN_GROUP)
+    expect(desk(staff_page)).to_be_visible()
+
+
+def test_a_tampered_sign_in_cookie_is_refused_and_staff_are_asked_to_sign_in_again(staff_page: Page, site):
+    app, _ = site
+    page = staff_page
+    sign_in_as(page, app.url, ALLOWED)
+    expect(desk(page)).to_be_visible()
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "_streamlit_user"]
+    # The cookie's payload claims someone else; its signature is the original one's.
+    payload, _, signature = cookie["value"].partition(".")
+    forged = {**cookie, "value": payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB") + "." + signature}
+    page.context.add_cookies([forged])
+    page.goto(app.url + DESK)
+    wait_for_app(page)
+    expect(page.get_by_text(messages.SIGN_IN_AGAIN)).to_be_visible()
+    expect(desk(page)).to_have_count(0)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()

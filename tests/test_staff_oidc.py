@@ -1,0 +1,165 @@
+"""Staff sign-in through the identity provider, below the browser: the operator's settings and what each
+problem says, who is allowed, how long a sign-in lasts, sign-outs every replica sees, the audit line, and
+that with [auth] the passphrase opens nothing."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.staff_sign_in import PASSPHRASE_LABEL
+from locator import messages
+from web import audit, metrics, staff_oidc
+from web.sign_outs import ProcessSignOuts, SharedSignOuts
+from web.staff import PASSPHRASE_ENV
+from web.staff_oidc import AccessRules, read_config
+
+DESK = str(Path(__file__).with_name("staff_desk_app.py"))
+PASSPHRASE = "a long phrase only staff know"
+
+AUTH = {"redirect_uri": "https://clinics.example.org/oauth2callback", "cookie_secret": "x" * 40,
+        "client_id": "id", "client_secret": "secret",
+        "server_metadata_url": "https://login.example.com/.well-known/openid-configuration"}
+ACCESS = {"allowed_domains": ["clinic.example"]}
+
+
+def problems(auth=None, access=None, environ=None) -> tuple[str, ...]:
+    secrets = {"auth": AUTH if auth is None else auth, "staff_access": ACCESS if access is None else access}
+    return read_config(secrets, environ or {}).problems
+
+
+def test_a_complete_setting_has_no_problem_and_one_provider():
+    config = read_config({"auth": AUTH, "staff_access": ACCESS}, {})
+    assert config.problems == ()
+    assert [p.name for p in config.providers] == [None]
+    assert config.origin == "https://clinics.example.org"
+
+
+def test_named_providers_each_get_a_button():
+    auth = {k: AUTH[k] for k in ("redirect_uri", "cookie_secret")}
+    provider = {k: AUTH[k] for k in ("client_id", "client_secret", "server_metadata_url")}
+    config = read_config({"auth": {**auth, "microsoft": provider, "google": provider}, "staff_access": ACCESS}, {})
+    assert config.problems == ()
+    assert [p.label for p in config.providers] == ["Sign in with Google", "Sign in with Microsoft"]
+
+
+@pytest.mark.parametrize("change, says", [
+    ({"client_id": None}, "missing client_id"),
+    ({"redirect_uri": None}, "redirect_uri is missing"),
+    ({"redirect_uri": "https://clinics.example.org/callback"}, "followed by /oauth2callback"),
+    ({"redirect_uri": "http://clinics.example.org/oauth2callback"}, "plain http"),
+    ({"cookie_secret": "short"}, "cookie_secret"),
+    ({"server_metadata_url": "login.example.com"}, "not a web address"),
+])
+def test_each_misconfiguration_is_named_for_the_operator(change, says):
+    auth = {k: v for k, v in {**AUTH, **change}.items() if v is not None}
+    [problem] = problems(auth)
+    assert says in problem
+
+
+def test_the_callback_must_be_on_the_public_address_the_balancer_serves():
+    [problem] = problems(environ={staff_oidc.PUBLIC_URL_ENV: "https://desk.clinics.example.org"})
+    assert "https://desk.clinics.example.org/oauth2callback" in problem
+    assert problems(environ={staff_oidc.PUBLIC_URL_ENV: "https://clinics.example.org/"}) == ()
+
+
+def test_an_allow_list_that_names_no_one_closes_the_desk():
+    [problem] = problems(access={})
+    assert "allows no one" in problem
+
+
+def test_loopback_may_use_plain_http_for_a_developer():
+    assert problems({**AUTH, "redirect_uri": "http://127.0.0.1:{port}/oauth2callback"}) == ()
+
+
+RULES = AccessRules(domains=frozenset({"clinic.example"}), emails=frozenset({"locum@mail.example"}),
+                    groups=frozenset({"call-centre"}), groups_claim="roles")
+
+
+@pytest.mark.parametrize("user, ok", [
+    ({"email": "Alice@Clinic.Example"}, True),
+    ({"email": "alice@clinic.example", "email_verified": False}, False),  # an address no one checked
+    ({"email": "alice@clinic.example.evil.test"}, False),
+    ({"email": "alice@sub.clinic.example"}, False),
+    ({"email": "locum@mail.example"}, True),
+    ({"email": "someone@mail.example"}, False),
+    ({"email": "x@elsewhere.example", "roles": ["Call-Centre"]}, True),
+    ({"email": "x@elsewhere.example", "groups": ["call-centre"]}, False),  # not the configured claim
+    ({"preferred_username": "bob@clinic.example"}, True),  # Entra ID without an email claim
+    ({"sub": "abc"}, False),
+])
+def test_who_is_allowed(user, ok):
+    assert staff_oidc.allowed(user, RULES) is ok
+
+
+def test_a_sign_in_lasts_the_configured_hours_and_no_longer():
+    rules = AccessRules(domains=frozenset({"clinic.example"}), session_hours=8)
+    user = {"email": "a@clinic.example", "iat": 1_000_000}
+    assert not staff_oidc.session_over(user, rules, now=1_000_000 + 8 * 3600)
+    assert staff_oidc.session_over(user, rules, now=1_000_000 + 8 * 3600 + 1)
+    assert staff_oidc.session_over({"email": "a@clinic.example"}, rules, now=1_000_000)  # cannot tell: over
+
+
+@pytest.mark.parametrize("make", [lambda tmp: ProcessSignOuts(), lambda tmp: SharedSignOuts(tmp / "s.sqlite")])
+def test_a_sign_out_ends_that_sign_in_and_earlier_ones_but_not_a_later_one(tmp_path, make):
+    store = make(tmp_path)
+    store.record("alice@clinic.example", 1_000, now=2_000)
+    assert store.ended("alice@clinic.example", 1_000)
+    assert store.ended("alice@clinic.example", 900)
+    assert not store.ended("alice@clinic.example", 1_001)
+    assert not store.ended("bob@clinic.example", 1_000)
+
+
+def test_every_replica_sees_a_sign_out_made_by_another(tmp_path):
+    SharedSignOuts(tmp_path / "s.sqlite").record("alice@clinic.example", 1_000)
+    assert SharedSignOuts(tmp_path / "s.sqlite").ended("alice@clinic.example", 1_000)
+
+
+def test_an_audit_line_says_who_what_kind_and_when_in_one_line(caplog):
+    with caplog.at_level(logging.INFO, logger="web.audit"):
+        audit.desk_action(audit.StaffMember("alice@clinic.example", "oidc"), audit.LIST, rows=250)
+        audit.desk_action(audit.StaffMember("eve@x.example action=download\nforged", "oidc"), audit.LOOKUP)
+    first, second = [r.getMessage() for r in caplog.records]
+    assert first.startswith("staff desk: who=alice@clinic.example action=list rows=250 at=20")
+    assert "\n" not in second and second.count("action=") == 1
+    with pytest.raises(ValueError):
+        audit.desk_action(audit.StaffMember("a@clinic.example", "oidc"), "SL6 8DG")
+
+
+def test_each_desk_action_is_counted_per_person_on_metrics():
+    def count() -> float:
+        return metrics.REGISTRY.get_sample_value("clinic_locator_desk_actions_total",
+                                                 {"person": "dora@clinic.example", "action": "download"}) or 0.0
+
+    before = count()
+    audit.desk_action(audit.StaffMember("dora@clinic.example", "oidc"), audit.DOWNLOAD)
+    assert count() == before + 1
+
+
+def test_with_auth_configured_the_passphrase_no_longer_opens_the_desk(monkeypatch):
+    monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
+    at = AppTest.from_file(DESK, default_timeout=30)
+    at.secrets = {"auth": {**AUTH, "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+                           "redirect_uri": "http://127.0.0.1:8501/oauth2callback"},
+                  "staff_access": ACCESS}
+    at.run()
+    assert not at.exception
+    assert not [t for t in at.text_input if t.label == PASSPHRASE_LABEL]
+    assert not [t for t in at.text_input if t.label == "Your postcode or town"]
+    # The provider there does not answer: staff are told to try again, not shown a passphrase field.
+    assert messages.SIGN_IN_PROVIDER_DOWN in [w.value for w in at.warning]
+
+
+def test_a_half_written_auth_section_closes_the_desk_with_a_plain_message(monkeypatch, caplog):
+    monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
+    at = AppTest.from_file(DESK, default_timeout=30)
+    at.secrets = {"auth": {k: v for k, v in AUTH.items() if k != "client_id"}, "staff_access": ACCESS}
+    with caplog.at_level(logging.ERROR, logger="web.staff_oidc"):
+        at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [messages.SIGN_IN_NOT_AVAILABLE]
+    assert not at.text_input and not at.button
+    assert any("missing client_id" in r.getMessage() for r in caplog.records)
