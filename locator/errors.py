@@ -79,6 +79,12 @@ class InvalidPostcode(InvalidQuery):
     label = "Not a real postcode"
 
 
+class RetiredPostcode(InvalidPostcode):
+    """A postcode in a district that was retired (``AB1``): the message says when, and what to type now."""
+
+    label = "Old postcode"
+
+
 class NotCovered(InvalidQuery):
     """A postcode from a country we do not cover (a US ZIP code, say)."""
 
@@ -107,6 +113,12 @@ class NotLocatable(LocatorError, LookupError):
     """A real postcode with no geographic location (e.g. a PO box district)."""
 
     label = "No fixed location"
+
+
+class NonGeographic(NotLocatable):
+    """A postcode for post only (``BX1 1LT``, ``XM4 5HQ``), not a place: the message says whose it is."""
+
+    label = "Not a place (post only)"
 
 
 # --- a list of queries ----------------------------------------------------------------

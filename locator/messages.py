@@ -192,6 +192,17 @@ def with_slip_suggestions(message: str, suggestions: Sequence[str]) -> str:
     return f"{message} Did you mean {_or_list(suggestions)}?"
 
 
+def impossible_inward_code(shown: str, outward: str, misplaced: Sequence[tuple[str, str]], instead: str) -> str:
+    """A real district followed by three characters that cannot be a postcode's second half.
+
+    ``misplaced`` are ``(character, "a digit" or "a letter")``: what stands where the other must;
+    ``instead`` is the sector or district to search for.
+    """
+    wrong = _and_list([f"{char} where {want} should be" for char, want in misplaced])
+    return (f"{shown} is not a valid postcode: after {outward} come a digit and two letters, like {outward} 8DG, "
+            f"but it has {wrong}. Check the postcode on a letter, or search for just {instead}.")
+
+
 def not_a_valid_postcode(shown: str) -> str:
     return f"{shown} is not a valid UK postcode."
 
@@ -256,6 +267,31 @@ def eircode_at_post_town(routing_key: str, town: str) -> str:
 def no_fixed_location(postcode: str) -> str:
     return (f"{postcode} is a postcode with no fixed location (such as a British Forces or PO box address), "
             f"so we cannot tell how far away it is. Type the postcode or town where you are, for example SL6 8DG.")
+
+
+def post_only_postcode(code: str, what: str) -> str:
+    """A named postcode that reaches post but no place (``what`` continues "XM4 5HQ is ...")."""
+    return (f"{code} is {what}. It is for post only, not a place, so it cannot tell us which clinic is nearest. "
+            f"Type the postcode or town where you are, for example SL6 8DG.")
+
+
+def post_only_area(shown: str, area: str, what: str) -> str:
+    """A postcode in a non-geographic area (``BX``)."""
+    said = f"{area} is {what}." if shown == area else f"{shown} is a postcode in {area}, {what}."
+    return (f"{said} Its postcodes are for post only, not places, so they cannot tell us which clinic is nearest. "
+            f"Type the postcode or town where you are, for example SL6 8DG.")
+
+
+def special_postcode_located(code: str, what: str, at: str) -> str:
+    """A named postcode answered from where its addressee really is (``at``)."""
+    return f"{code} is {what}. It is not a home address; it is located there, by the postcode {at}."
+
+
+def retired_district(shown: str, district: str, when: str, towns: Sequence[str], current: Sequence[str]) -> str:
+    """An old postcode: its district went ``when``; ``current`` are the districts of its ``towns`` today."""
+    now = f" Postcodes in {_or_list(towns)} now start {_or_list(current)}." if current else ""
+    return (f"{shown} is an old postcode: the district {district} was retired in {when}.{now} "
+            f"Type the postcode from a recent letter, or the town, for example {towns[0]}.")
 
 
 def area_without_location(area: str) -> str:

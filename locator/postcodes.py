@@ -36,17 +36,19 @@ import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from locator import areas, extract, messages, nonplaces, outside, reference, slips
+from locator import areas, extract, messages, nonplaces, outside, reference, slips, special
 from locator.errors import (
     EmptyQuery,
     ForbiddenCharacters,
     InvalidPostcode,
     InvalidQuery,
     MultiplePostcodes,
+    NonGeographic,
     NotAPlace,
     NotCovered,
     OutsideCoverage,
     QueryTooLong,
+    RetiredPostcode,
 )
 from locator.model import Precision, Region
 from locator.reference import EIRCODE_CHARACTERS, EIRCODE_LETTERS, area_of
@@ -189,6 +191,9 @@ class QueryParser:
         self._refuse_outside(outside.match_code(upper, first=True))
         compact = upper.replace(" ", "").replace("-", "")
         if compact.isascii() and compact.isalnum():
+            named = special.named(compact)
+            if named:
+                return self._special(named)
             # The whole text as one code: a match is the only code in it.
             parsed = self._parse_code_or_slip(compact, upper, cleaned)
             if parsed:
@@ -220,6 +225,14 @@ class QueryParser:
     def _refuse_outside(self, place: outside.OutsidePlace | None) -> None:
         if place:
             raise OutsideCoverage(messages.outside_coverage(place.name, self._emails))
+
+    def _special(self, named: special.SpecialPostcode) -> ParsedQuery:
+        """A named special postcode: answered from where it really is, or refused as post only."""
+        if not named.at:
+            raise NonGeographic(messages.post_only_postcode(named.code, named.what))
+        at = self._parse_code(named.at.replace(" ", ""), named.at)
+        assert at is not None, f"{special.SPECIAL_TOML}: {named.at} is not a postcode"
+        return dataclasses.replace(at, note=messages.special_postcode_located(named.code, named.what, named.at))
 
     # -- slips --------------------------------------------------------------------------
 
@@ -288,10 +301,39 @@ class QueryParser:
             return self._outward(compact)
         if _AREA.fullmatch(compact) and compact in self._areas:
             return ParsedQuery(UKPostcode(area=compact))
+        if _AREA.fullmatch(compact):
+            self._refuse_post_only_area(compact, spaced)
+        if spaced.split() == [compact[:-3], compact[-3:]]:
+            # Spaced as outward and inward, it is read so: "FK2 01W" is not the partial "FK20 1W".
+            self._refuse_impossible_inward(compact, spaced)
         partial = _PARTIAL_UNIT.fullmatch(spaced) or _PARTIAL_UNIT.fullmatch(compact)
         if partial and partial.group(1) in self._districts:
             raise InvalidPostcode(messages.incomplete_postcode(spaced, partial.group(1)))
+        self._refuse_impossible_inward(compact, spaced)
         return None
+
+    def _refuse_impossible_inward(self, compact: str, spaced: str) -> None:
+        """A real district and three characters that are no postcode's second half (``SW1A 20A``).
+
+        Said as a postcode error, naming what stands where, with the sector (or
+        the district) to search for; the parser's slip readings are tried first
+        by :meth:`_parse_code_or_slip`, so ``SW1A OAA`` is still read as ``SW1A 0AA``.
+        """
+        outward, inward = compact[:-3], compact[-3:]
+        if not (5 <= len(compact) <= 7 and _OUTWARD_ONLY.fullmatch(outward) and outward in self._districts):
+            return
+        if _OUTWARD_ONLY.fullmatch(inward):
+            return  # two outward codes (SL6 HP7): several postcodes, said later
+        misplaced = [(c, want) for c, want in zip(inward, ("a digit", "a letter", "a letter"))
+                     if c.isdigit() != (want == "a digit")]
+        digit = inward[0] if inward[0].isdigit() else slips.as_digit(inward[0])
+        instead = f"{outward} {digit}" if digit else outward
+        raise InvalidPostcode(messages.impossible_inward_code(spaced, outward, misplaced, instead), [instead])
+
+    def _refuse_post_only_area(self, area: str, shown: str) -> None:
+        what = special.non_geographic_area(area)
+        if what:
+            raise NonGeographic(messages.post_only_area(shown, area, what))
 
     def _uk_unit(self, outward: str, inward: str) -> UKPostcode:
         district = self._known_district(outward, f"{outward} {inward}")
@@ -318,6 +360,7 @@ class QueryParser:
             return ParsedQuery(UKPostcode(area=area_of(compact), district=compact))
         if is_key:
             return ParsedQuery(Eircode(compact))
+        self._refuse_retired(compact, compact)
         if compact[:-1] in self._districts and compact[-1].isdigit():
             # "SL68" typed without its space is the sector SL6 8.
             return ParsedQuery(UKPostcode(area=area_of(compact[:-1]), district=compact[:-1],
@@ -328,12 +371,20 @@ class QueryParser:
     def _known_district(self, outward: str, shown: str) -> str:
         if outward in self._districts:
             return outward
+        self._refuse_retired(outward, shown)
         area = area_of(outward)
+        self._refuse_post_only_area(area, shown)
         if area in self._areas:
             raise InvalidPostcode(messages.no_such_district(shown, outward, area))
         if outward[0] in EIRCODE_LETTERS and len(outward) == 3 and outward[1:].isdigit():
             raise InvalidPostcode(messages.neither_routing_key_nor_area(shown, outward, area))
         raise InvalidPostcode(messages.no_such_area(shown, area))
+
+    def _refuse_retired(self, outward: str, shown: str) -> None:
+        old = special.retired(outward)
+        if old and outward not in self._districts:
+            raise RetiredPostcode(messages.retired_district(shown, outward, old.retired, old.post_towns, old.current),
+                                  old.post_towns)
 
     def _eircode(self, key: str, identifier: str, shown: str) -> Eircode:
         if key not in self._routing_keys:

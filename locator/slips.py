@@ -82,6 +82,11 @@ def readings(compact: str) -> tuple[Reading, ...]:
     return tuple(found.values())
 
 
+def as_digit(char: str) -> str | None:
+    """The digit ``char`` is a slip for (``O`` → ``0``), or ``None``."""
+    return _TO_DIGIT.get(char)
+
+
 def choose(candidates: tuple[Reading, ...], is_real) -> tuple[Reading | None, tuple[Reading, ...]]:
     """The one certain reading, or ``None`` and those worth suggesting.
 
