@@ -135,5 +135,7 @@ def test_labels_sit_by_their_points_even_when_leaflet_css_arrives_after_the_map_
     assert 0 < searched["t"] - where["searched"]["y"] <= 30, where
     pin = where["clinic"]
     assert 0 <= pin["l"] - clinic["r"] <= 30 or 0 <= clinic["l"] - pin["r"] <= 30, where
-    assert pin["t"] <= clinic["y"] <= pin["b"], where
-    assert clinic["b"] <= searched["t"], where
+    # Leaflet centres a side label on its point, the pin's tip; within a pixel, as a label's
+    # height is fractional with the map's 13px/1.4 text.
+    assert pin["t"] <= clinic["y"] <= pin["b"] + 1, where
+    assert clinic["b"] <= searched["t"] + 1, where
