@@ -18,6 +18,7 @@ from web.headers import Cors, SecurityHeaders, allowed_origins, trust_host_messa
 from web.page_html import PageHtml
 from web.plain_search import PlainSearch
 from web.public_url import public_url
+from web.readiness import Readiness
 from web.site_files import SiteFiles
 
 
@@ -33,7 +34,7 @@ def server_options(get_locator: Callable[[], Locator]) -> dict:
     return {
         "lifespan": _register_components,
         "routes": [*api.routes(), *staff_session.ROUTES, *PlainSearch(get_locator, api.admission).routes(),
-                   *SiteFiles(public).routes(), *metrics.routes(get_locator)],
+                   *SiteFiles(public).routes(), *metrics.routes(get_locator), *Readiness(get_locator).routes()],
         # The first is outermost: every response, the API's included, gets the security headers.
         "middleware": [Middleware(SecurityHeaders, origins=origins), Middleware(metrics.ApiRequests),
                        Middleware(Cors, origins=origins),

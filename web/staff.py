@@ -11,12 +11,13 @@ A sign-in lasts for the browser session: the page has the browser fetch
 ``/staff/session`` with a token (:func:`session_token`), which sets an
 HttpOnly, SameSite=Strict cookie without an expiry date, so a reload or a
 second tab of the desk is still signed in until the browser closes (or 12
-hours pass, or the passphrase changes, or the server restarts).
+hours pass, or the passphrase changes). The cookie is signed with the key
+every replica shares (``web.shared_state``), so it outlives the process.
 
 Wrong tries are slowed twice over: each browser session waits longer after
-every wrong try past the first few, and the whole process does too once wrong
-tries pile up across sessions, so opening a new session does not start a
-guesser afresh. A try made too early is refused without being checked.
+every wrong try past the first few, and every session does too once wrong
+tries pile up across sessions (counted across replicas under ``bin/serve``),
+so opening a new session does not start a guesser afresh. A try made too early is refused without being checked.
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ import hmac
 import os
 import secrets
 import sys
-import threading
 import time
 import tomllib
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from web import shared_state
 
 PASSPHRASE_ENV = "CLINIC_LOCATOR_STAFF_PASSWORD"
 SECRETS_SECTION = "staff"
@@ -87,8 +88,6 @@ def fingerprint(passphrase: str) -> str:
 COOKIE = "clinic_locator_staff"
 SESSION_PATH = "/staff/session"
 MAX_SESSION_S = 12 * 3600
-# Signs the cookies of this server process only: a restart signs everyone out.
-_SESSION_KEY = secrets.token_bytes(32)
 
 
 def session_token(passphrase: str, now: float | None = None) -> str:
@@ -98,7 +97,7 @@ def session_token(passphrase: str, now: float | None = None) -> str:
 
 
 def token_valid(token: str | None, passphrase: str, now: float | None = None) -> bool:
-    """Whether ``token`` came from :func:`session_token` with this passphrase, this process, recently."""
+    """Whether ``token`` came from :func:`session_token` with this passphrase and the shared key, recently."""
     if not isinstance(token, str):
         return False
     issued, _, mac = token.partition(".")
@@ -109,7 +108,7 @@ def token_valid(token: str | None, passphrase: str, now: float | None = None) ->
 
 
 def _mac(issued: int, passphrase: str) -> str:
-    return hmac.new(_SESSION_KEY, f"{issued}:{fingerprint(passphrase)}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(shared_state.session_key(), f"{issued}:{fingerprint(passphrase)}".encode(), hashlib.sha256).hexdigest()
 
 
 def _digest(text: str) -> bytes:
@@ -124,18 +123,20 @@ class SessionTries:
     """One browser session's wrong tries (kept in its session state)."""
 
     wrong: int = 0
-    not_before: float = 0.0  # time.monotonic() before which no try is checked
+    not_before: float = 0.0  # time.time() before which no try is checked
 
 
 @dataclass
 class Throttle:
-    """Waits imposed after wrong passphrases, per session and for the whole process.
+    """Waits imposed after wrong passphrases, per session and across all sessions.
 
     A session's first ``free_tries`` wrong tries cost nothing; after that each
     one doubles its wait, from ``base_s`` up to ``max_s``. Across all sessions,
     once more than ``global_free`` wrong tries fall within ``window_s``, every
-    session waits in the same way before its next try. Thread-safe: Streamlit
-    runs each session's script in its own thread.
+    session waits in the same way before its next try. The tries of all
+    sessions are counted in ``tries_log``: this process's own, or under
+    ``bin/serve`` every replica's (``web.shared_state``). Wall-clock times, so
+    that processes agree on them.
     """
 
     free_tries: int = 3
@@ -143,29 +144,23 @@ class Throttle:
     base_s: float = 1.0
     max_s: float = 60.0
     window_s: float = 600.0
-    _recent: deque[float] = field(default_factory=deque, repr=False)
-    _global_not_before: float = 0.0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    tries_log: shared_state.WrongTries = field(default_factory=shared_state.ProcessWrongTries, repr=False)
 
     def wait_s(self, tries: SessionTries, now: float | None = None) -> float:
         """Seconds before ``tries``' session may try again (0 if it may now)."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            return max(0.0, tries.not_before - now, self._global_not_before - now)
+        now = time.time() if now is None else now
+        latest, count = self.tries_log.latest()
+        return max(0.0, tries.not_before - now, latest + self._delay(count - self.global_free) - now)
 
     def wrong(self, tries: SessionTries, now: float | None = None) -> None:
         """Record a wrong passphrase from ``tries``' session."""
-        now = time.monotonic() if now is None else now
+        now = time.time() if now is None else now
         tries.wrong += 1
         tries.not_before = now + self._delay(tries.wrong - self.free_tries)
-        with self._lock:
-            self._recent.append(now)
-            while self._recent and self._recent[0] < now - self.window_s:
-                self._recent.popleft()
-            self._global_not_before = now + self._delay(len(self._recent) - self.global_free)
+        self.tries_log.record(now, self.window_s)
 
     def right(self, tries: SessionTries) -> None:
-        """The session signed in: its own count starts again (the process-wide one does not)."""
+        """The session signed in: its own count starts again (the one across sessions does not)."""
         tries.wrong = 0
         tries.not_before = 0.0
 
@@ -173,7 +168,7 @@ class Throttle:
         return 0.0 if over <= 0 else min(self.max_s, self.base_s * 2 ** min(over - 1, 16))
 
 
-THROTTLE = Throttle()
+THROTTLE = Throttle(tries_log=shared_state.wrong_tries())
 
 
 # ------------------------------------------------------------------ first run (bin/app)
