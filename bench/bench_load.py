@@ -29,22 +29,17 @@ import asyncio
 import os
 import statistics
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-import websockets  # noqa: E402  (Streamlit's own dependency)
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
-
 from tests.browser import start_streamlit  # noqa: E402  (starts `streamlit run` on a free port)
+from tests.streamlit_protocol import Session  # noqa: E402  (the protocol, as Streamlit's frontend speaks it)
 
 POSTCODES = ["SL6 8DG", "HP7 0HP", "W1G 8AJ", "L1 8JQ", "BT1 1AA", "D18 X5K7", "G1 1XQ", "CF10 1EP",
              "EH1 1YZ", "PL1 1EA"]
-TIMEOUT_S = 60.0
 
 
 @dataclass
@@ -57,72 +52,6 @@ class Target:
     cpu_per_search_ms: list[float] = field(default_factory=list)
     rss_per_session_mb: list[float] = field(default_factory=list)
     wrong: int = 0
-
-
-class Session:
-    """One browser tab's worth of protocol: a websocket, the page's hash, the field's widget and fragment."""
-
-    def __init__(self, url: str, label: str) -> None:
-        self.url = url.replace("http://", "ws://") + "/_stcore/stream"
-        self.label = label.lower()
-        self.ws = None
-        self.page_hash = ""
-        self.field_id = ""
-        self.fragment_id = ""
-
-    async def open(self) -> None:
-        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None)
-        texts = await self.run()
-        if not self.field_id:
-            raise RuntimeError(f"no text field labelled with {self.label!r} on the page; saw {texts[:5]}")
-
-    async def run(self, value: str | None = None) -> list[tuple[float, str]]:
-        """Rerun (with the field set to ``value``); return ``(seconds after sending, text)`` of each text element."""
-        msg = BackMsg()
-        state = msg.rerun_script
-        state.query_string = ""
-        state.page_script_hash = self.page_hash
-        if value is not None:
-            widget = state.widget_states.widgets.add()
-            widget.id = self.field_id
-            widget.string_value = value
-            if self.fragment_id:
-                state.fragment_id = self.fragment_id
-        started = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
-        texts: list[tuple[float, str]] = []
-        while True:
-            raw = await asyncio.wait_for(self.ws.recv(), TIMEOUT_S)
-            if not isinstance(raw, bytes):
-                continue
-            fwd = ForwardMsg.FromString(raw)
-            kind = fwd.WhichOneof("type")
-            if kind == "new_session":
-                self.page_hash = fwd.new_session.page_script_hash or self.page_hash
-            elif kind == "page_info_changed" or kind == "navigation":
-                self.page_hash = getattr(getattr(fwd, kind), "page_script_hash", "") or self.page_hash
-            elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-                element = fwd.delta.new_element
-                which = element.WhichOneof("type")
-                if which == "text_input" and not self.field_id and self.label in element.text_input.label.lower():
-                    self.field_id = element.text_input.id
-                    self.fragment_id = fwd.delta.fragment_id
-                elif which in ("heading", "markdown", "text"):
-                    texts.append((time.perf_counter() - started, getattr(element, which).body))
-            elif kind == "script_finished":
-                if fwd.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    return texts
-
-    async def search(self, postcode: str, expected: str) -> tuple[float, bool]:
-        """Seconds until the answer's text arrived, and whether it was the right one."""
-        texts = await self.run(postcode)
-        for at, text in texts:
-            if expected in text:
-                return at, True
-        return (texts[-1][0] if texts else 0.0), False
-
-    async def close(self) -> None:
-        await self.ws.close()
 
 
 async def load(target: Target, url: str, pid: int, sessions: int, searches: int) -> None:
