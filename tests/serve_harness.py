@@ -146,6 +146,15 @@ def start_service(replicas: int, *args: str, env: dict[str, str] | None = None, 
     return service
 
 
+def self_signed(directory: Path, name: str = "localhost") -> tuple[Path, Path]:
+    """A self-signed certificate and its key for ``name``, made with the openssl command."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={name}",
+                    "-addext", f"subjectAltName=DNS:{name},IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return cert, key
+
+
 # ------------------------------------------------------------------ processes, from /proc
 
 

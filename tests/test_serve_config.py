@@ -20,17 +20,9 @@ from serve.errors import ServeError
 from serve.haproxy import BalancerConfig, Slot
 from serve.options import Options, parse
 from serve.supervisor import Supervisor
+from tests.serve_harness import self_signed
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-def self_signed(directory: Path, name: str = "localhost") -> tuple[Path, Path]:
-    """A self-signed certificate and its key for ``name``, made with the openssl command."""
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={name}",
-                    "-addext", f"subjectAltName=DNS:{name},IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
-    return cert, key
 
 
 def free_port() -> int:

@@ -70,6 +70,7 @@ class PageLog:
     # Streamlit websocket bookkeeping for wait_for_app (sequence numbers of events).
     reruns_requested: int = 0
     runs_finished: int = 0
+    streams_opened: int = 0  # websockets to /_stcore/stream: one per connection, reconnections included
     _seq: int = 0
     _last_rerun: int = -1
     _last_start: int = -1
@@ -104,6 +105,7 @@ class PageLog:
     def _on_websocket(self, ws) -> None:
         if "/_stcore/stream" not in ws.url:
             return
+        self.streams_opened += 1
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 

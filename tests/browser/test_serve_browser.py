@@ -1,0 +1,112 @@
+"""Through bin/serve's balancer in a real browser: the desk's upload and download, staff and patients when a replica goes.
+
+One real service for the module: ``bin/serve --replicas 2`` on loopback. The
+replica a browser is pinned to is read from its ``clinic_locator_replica``
+cookie, and killed (SIGKILL) by the test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from components.call_centre import FIELD_LABEL
+from components.staff_sign_in import PASSPHRASE_LABEL
+from locator import messages
+from serve.haproxy import STICKY_COOKIE
+from tests.serve_harness import Service, start_service
+
+from . import wait_for_app
+from .test_call_centre import DESK_PATH, as_read, download_results, expected_row, open_desk
+
+pytestmark = pytest.mark.serve
+
+# What Streamlit's page logs while its server is gone: the failed reconnection attempts.
+_RECONNECTING = re.compile(r"WebSocket|_stcore/(health|host-config|stream)|Failed to load resource|ERR_CONNECTION|"
+                           r"net::ERR_|503|502")
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    service = start_service(2, "--drain-seconds", "3", tmp=tmp_path_factory.mktemp("serve-browser"))
+    yield service
+    service.stop()
+
+
+def pinned_to(page: Page) -> str:
+    """The slot (r1, r2, …) the page's browser is pinned to."""
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    return cookies[STICKY_COOKIE]
+
+
+def kill_replica_of(page: Page, service: Service) -> tuple[str, int]:
+    slot = pinned_to(page)
+    pid = service.replica_pid(slot)
+    assert pid is not None, f"no replica in {slot}"
+    os.kill(pid, signal.SIGKILL)
+    return slot, pid
+
+
+def only_reconnection_errors(page: Page) -> None:
+    unexpected = [e for e in page.log.errors if not _RECONNECTING.search(e)]
+    assert unexpected == [], unexpected
+    page.log.errors.clear()
+
+
+def test_a_desk_upload_and_its_download_reach_the_replica_that_holds_the_session(page, service, locator, tmp_path):
+    upload = tmp_path / "patients.csv"
+    queries = ["SL6 8DG", "D18 X5K7", "BT1 1AA", "not a place at all"]
+    upload.write_text("Postcode\n" + "\n".join(queries) + "\n")
+    open_desk(page, service.url + DESK_PATH)
+    expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_be_attached()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(upload)
+    wait_for_app(page)
+    expect(page.get_by_text(f"{len(queries)} rows")).to_be_visible()
+    rows = download_results(page, tmp_path)
+    assert [as_read(r) for r in rows] == [expected_row(locator, q) for q in queries]
+    uploads = [u for u in page.log.requests if "/_stcore/upload_file/" in u]
+    assert uploads, "the file went up through the balancer"
+
+
+@pytest.mark.allow_page_errors
+def test_staff_stay_signed_in_when_their_replica_is_replaced(page, service):
+    open_desk(page, service.url + DESK_PATH)
+    slot, pid = kill_replica_of(page, service)
+    page.reload()
+    wait_for_app(page)
+    # Another process answered, and did not ask for the passphrase again.
+    assert pinned_to(page) != slot
+    expect(page.get_by_role("textbox", name=FIELD_LABEL)).to_be_visible()
+    expect(page.get_by_label(PASSPHRASE_LABEL)).to_have_count(0)
+    service.wait_for(lambda: service.replica_pid(slot) not in (None, pid) and len(service.in_service()) == 2, 180,
+                     f"replica {slot} restarted")
+    only_reconnection_errors(page)
+
+
+@pytest.mark.allow_page_errors
+def test_a_patients_page_whose_replica_dies_reconnects_and_shows_its_answer_again(page, service, locator):
+    page.goto(service.url + "/")
+    wait_for_app(page)
+    field = page.get_by_role("textbox", name=messages.SEARCH_LABEL)
+    field.fill("L1 8JQ")
+    field.press("Enter")
+    wait_for_app(page)
+    heading = f"Nearest clinic: {locator.lookup('L1 8JQ').clinic.name}"
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    assert "postcode=L1+8JQ" in page.url or "postcode=L1%208JQ" in page.url
+    streams_before = page.log.streams_opened
+    slot, pid = kill_replica_of(page, service)
+    # Nobody touches the page: it reconnects by itself (a new websocket) to the other replica,
+    # which runs the page at its address and draws the answer again.
+    service.wait_for(lambda: page.log.streams_opened > streams_before or page.wait_for_timeout(50), 60,
+                     "the page reconnected to a new session")
+    wait_for_app(page, timeout=60)
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    assert pinned_to(page) != slot
+    service.wait_for(lambda: service.replica_pid(slot) not in (None, pid) and len(service.in_service()) == 2, 180,
+                     f"replica {slot} restarted")
+    only_reconnection_errors(page)
