@@ -155,9 +155,7 @@ class SharedWrongTries:
             db.execute("CREATE INDEX IF NOT EXISTS wrong_try_at ON wrong_try (at)")
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10, isolation_level="IMMEDIATE")
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        return connect(self.path)
 
     def record(self, now: float, window_s: float) -> tuple[float, int]:
         db = self._connect()
@@ -177,6 +175,17 @@ class SharedWrongTries:
             return (float(latest), int(count)) if latest is not None else (0.0, 0)
         finally:
             db.close()
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection to one of the replicas' shared SQLite files.
+
+    Each write is one ``BEGIN IMMEDIATE`` transaction, so replicas take turns
+    (waiting up to 10 s); write-ahead logging lets readers go on meanwhile.
+    """
+    db = sqlite3.connect(path, timeout=10, isolation_level="IMMEDIATE")
+    db.execute("PRAGMA journal_mode=WAL")
+    return db
 
 
 def wrong_tries(environ: Mapping[str, str] = os.environ) -> WrongTries:

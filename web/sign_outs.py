@@ -23,7 +23,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
-STATE_DIR_ENV = "CLINIC_LOCATOR_STATE_DIR"
+from web import shared_state
+from web.shared_state import STATE_DIR_ENV  # bin/serve's state directory, one for every replica
+
 FILE_NAME = "staff-sign-outs.sqlite"
 KEEP_S = 24 * 3600.0  # the longest a session may be configured to last (staff_oidc.MAX_SESSION_HOURS)
 
@@ -67,9 +69,7 @@ class SharedSignOuts:
             db.execute("CREATE INDEX IF NOT EXISTS sign_out_who ON sign_out (who)")
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10, isolation_level="IMMEDIATE")
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        return shared_state.connect(self.path)
 
     def record(self, who: str, signed_in_at: float, now: float | None = None) -> None:
         now = time.time() if now is None else now

@@ -21,7 +21,7 @@ from serve.haproxy import STICKY_COOKIE
 from tests.serve_harness import Service, start_service
 
 from . import wait_for_app
-from .test_call_centre import DESK_PATH, as_read, download_results, expected_row, open_desk
+from .test_call_centre import DESK_PATH, DUBLIN_FROM_NI, as_read, download_results, expected_row, open_desk
 
 pytestmark = pytest.mark.serve
 
@@ -107,6 +107,27 @@ def test_a_patients_page_whose_replica_dies_reconnects_and_shows_its_answer_agai
     wait_for_app(page, timeout=60)
     expect(page.get_by_role("heading", name=heading)).to_be_visible()
     assert pinned_to(page) != slot
+    service.wait_for(lambda: service.replica_pid(slot) not in (None, pid) and len(service.in_service()) == 2, 180,
+                     f"replica {slot} restarted")
+    only_reconnection_errors(page)
+
+
+@pytest.mark.allow_page_errors
+def test_a_staff_members_answer_comes_back_when_their_replica_dies(page, service):
+    open_desk(page, service.url + DESK_PATH)
+    field = page.get_by_role("textbox", name=FIELD_LABEL)
+    field.fill("BT1 1AA")
+    field.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_text(DUBLIN_FROM_NI)).to_be_visible()
+    streams_before = page.log.streams_opened
+    slot, pid = kill_replica_of(page, service)
+    service.wait_for(lambda: page.log.streams_opened > streams_before or page.wait_for_timeout(50), 60,
+                     "the desk reconnected to a new session")
+    wait_for_app(page, timeout=60)
+    # Still signed in, on another replica, with the caller's answer read out again.
+    assert pinned_to(page) != slot
+    expect(page.get_by_text(DUBLIN_FROM_NI)).to_be_visible()
     service.wait_for(lambda: service.replica_pid(slot) not in (None, pid) and len(service.in_service()) == 2, 180,
                      f"replica {slot} restarted")
     only_reconnection_errors(page)
