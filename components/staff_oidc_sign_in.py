@@ -27,14 +27,14 @@ from components.text import as_text
 from locator import messages
 from web import staff_oidc
 from web.audit import SIGN_IN, SIGN_OUT, StaffMember, desk_action
-from web.sign_in_flow import AGAIN, SIGNED_OUT, UNAVAILABLE
+from web.sign_in_flow import AGAIN, DOWN, SIGNED_OUT, UNAVAILABLE
 from web.sign_outs import sign_outs
 from web.staff_oidc import SignInConfig
 
 # The sign-in this session has already written to the audit log: (who, when it began).
 _AUDITED = "oidc_sign_in_audited"
 _OUTCOMES = {AGAIN: (st.warning, messages.SIGN_IN_AGAIN), UNAVAILABLE: (st.error, messages.SIGN_IN_NOT_AVAILABLE),
-             SIGNED_OUT: (st.info, messages.SIGNED_OUT)}
+             DOWN: (st.warning, messages.SIGN_IN_PROVIDER_DOWN), SIGNED_OUT: (st.info, messages.SIGNED_OUT)}
 
 
 def oidc_signed_in(config: SignInConfig) -> StaffMember | None:
@@ -86,12 +86,6 @@ def _page_problems(config: SignInConfig) -> list[str]:
 
 
 def _sign_in(config: SignInConfig, outcome: str | None) -> None:
-    if outcome in _OUTCOMES:
-        show, text = _OUTCOMES[outcome]
-        show(text)
-    elif st.context.cookies.get("_streamlit_user"):
-        # A sign-in cookie Streamlit refused: altered, signed with another secret, or too old.
-        st.warning(messages.SIGN_IN_AGAIN)
     for provider in config.providers:
         problem = staff_oidc.PROVIDERS.problem(provider)
         if problem is None:
@@ -105,6 +99,12 @@ def _sign_in(config: SignInConfig, outcome: str | None) -> None:
         else:
             st.error(messages.SIGN_IN_NOT_AVAILABLE)
         return
+    if outcome in _OUTCOMES:
+        show, text = _OUTCOMES[outcome]
+        show(text)
+    elif st.context.cookies.get("_streamlit_user"):
+        # A sign-in cookie Streamlit refused: altered, signed with another secret, or too old.
+        st.warning(messages.SIGN_IN_AGAIN)
     st.markdown(messages.SIGN_IN_INTRO)
     _sign_in_buttons(config)
 

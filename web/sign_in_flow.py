@@ -9,8 +9,8 @@ token exchange, the signed cookie) and changes only the response:
 
 * every redirect back to the app goes to the desk, with ``?sign_in=`` saying
   how it went when it did not complete (``again``: a refused, replayed,
-  cancelled or mismatched callback; ``unavailable``: the sign-in could not
-  start; ``signed_out``);
+  cancelled or mismatched callback; ``down``: the provider does not answer;
+  ``unavailable``: the sign-in could not start otherwise; ``signed_out``);
 * the sign-in cookies last at most the configured session, and are
   ``Secure`` when the public address is https;
 * an error becomes a redirect to the desk, never a traceback or a 500.
@@ -32,7 +32,7 @@ from web.staff_oidc import DESK_PATH, OUTCOME_PARAM, SignInConfig
 LOGIN, CALLBACK, LOGOUT = "/auth/login", staff_oidc.CALLBACK_PATH, "/auth/logout"
 # Streamlit's sign-in cookies (and their chunks, _streamlit_user__1...).
 USER_COOKIES = (b"_streamlit_user=", b"_streamlit_user_tokens=", b"_streamlit_user__", b"_streamlit_user_tokens__")
-AGAIN, UNAVAILABLE, SIGNED_OUT = "again", "unavailable", "signed_out"
+AGAIN, DOWN, UNAVAILABLE, SIGNED_OUT = "again", "down", "unavailable", "signed_out"
 STREAMLIT_AUTH_LOGGER = "streamlit.web.server.starlette.starlette_auth_routes"
 
 
@@ -57,9 +57,9 @@ class SignInFlow:
                 state["started"] = True
                 if path == LOGIN and message["status"] >= 400:
                     # Streamlit's plain "Authentication error": the provider could not be asked.
-                    await to_thread.run_sync(_sign_in_failed, config)
+                    outcome = await to_thread.run_sync(_sign_in_failed, config)
                     state["replaced"] = True
-                    message = _redirect_start(UNAVAILABLE)
+                    message = _redirect_start(outcome)
                 else:
                     _change(message, path, params, config)
             elif message["type"] == "http.response.body" and state["replaced"]:
@@ -115,19 +115,22 @@ def _limit_cookies(message: Message, config: SignInConfig) -> None:
     message["headers"] = changed
 
 
-def _sign_in_failed(config: SignInConfig | None) -> None:
+def _sign_in_failed(config: SignInConfig | None) -> str:
+    """Why a sign-in could not start, for the log; returns what the desk is to say (``down`` or ``unavailable``)."""
     if config is None or config.problems:
         staff_oidc.report(f"a sign-in was started but [{staff_oidc.AUTH_SECTION}] is not usable; the desk page "
                           f"says why.")
-        return
+        return UNAVAILABLE
     for provider in config.providers:
-        problem = staff_oidc.PROVIDERS.problem(provider)
+        problem = staff_oidc.PROVIDERS.problem(provider, fresh=True)
         if problem:
-            staff_oidc.report(problem[1])
-            return
+            kind, text = problem
+            staff_oidc.report(text, logging.WARNING if kind == "down" else logging.ERROR)
+            return DOWN if kind == "down" else UNAVAILABLE
     staff_oidc.report("the identity provider refused to start a sign-in (Streamlit's warning above says how); "
                       f"check client_id and redirect_uri in [{staff_oidc.AUTH_SECTION}] against the app's "
                       f"registration.", logging.WARNING)
+    return UNAVAILABLE
 
 
 def _desk(outcome: str) -> str:

@@ -349,19 +349,22 @@ class ProviderCheck:
     """
 
     timeout_s: float = 3.0
-    ok_ttl_s: float = 300.0
+    ok_ttl_s: float = 60.0
     fail_ttl_s: float = 10.0
     _probes: dict[str, _Probe] = field(default_factory=dict)
     _ever_ok: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def problem(self, provider: Provider) -> tuple[str, str] | None:
-        """None if the provider answers; else (kind, operator's sentence), kind ``down`` or ``misconfigured``."""
+    def problem(self, provider: Provider, fresh: bool = False) -> tuple[str, str] | None:
+        """None if the provider answers; else (kind, operator's sentence), kind ``down`` or ``misconfigured``.
+
+        ``fresh``: ask now, whatever was last heard (a sign-in just failed to start).
+        """
         url = provider.metadata_url
         now = time.monotonic()
         with self._lock:
             probe = self._probes.get(url)
-        if probe is None or now - probe.at > (self.fail_ttl_s if probe.kind else self.ok_ttl_s):
+        if fresh or probe is None or now - probe.at > (self.fail_ttl_s if probe.kind else self.ok_ttl_s):
             probe = self._fetch(url, now)
             with self._lock:
                 self._probes[url] = probe

@@ -61,15 +61,20 @@ class OidcProvider:
                 self.proc.wait()
 
 
-def auth_secrets(path: Path, redirect_uri: str, metadata_url: str, **auth: str) -> Path:
-    """The operator's .streamlit/secrets.toml for the test provider: clinic.example staff and the call-centre group."""
+def auth_secrets(path: Path, redirect_uri: str, metadata_url: str, session_hours: float | None = None,
+                 **auth: str | None) -> Path:
+    """The operator's .streamlit/secrets.toml for the test provider: clinic.example staff and the call-centre group.
+
+    ``auth`` changes or (None) removes ``[auth]`` keys, as a mistaken operator might.
+    """
     keys = {"redirect_uri": redirect_uri, "cookie_secret": COOKIE_SECRET, "client_id": CLIENT_ID,
             "client_secret": CLIENT_SECRET, "server_metadata_url": metadata_url, **auth}
     lines = ["[auth]", *(f"{k} = {json.dumps(v)}" for k, v in keys.items() if v is not None),
              # The test provider knows the standard prompts only (Streamlit asks for select_account).
              'client_kwargs = { prompt = "login" }', "",
              "[staff_access]", 'allowed_domains = ["clinic.example"]', 'allowed_groups = ["call-centre"]',
-             'ask_for_access = "Ask the practice manager to add you."', ""]
+             'ask_for_access = "Ask the practice manager to add you."',
+             *([f"session_hours = {session_hours}"] if session_hours is not None else []), ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
     return path

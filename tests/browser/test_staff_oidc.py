@@ -8,6 +8,7 @@ origins are reachable from the page.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -56,6 +57,20 @@ def staff_page(new_page, site):
                        lambda route: route.abort("blockedbyclient"))
     yield page
     page.log.errors[:] = [e for e in page.log.errors if not _HARMLESS.search(e)]
+
+
+@pytest.fixture
+def pages(new_page):
+    """new_page, whose pages may log the harmless 404s above (the provider's favicon, Streamlit's probes)."""
+    made = []
+
+    def make(**options):
+        made.append(new_page(**options))
+        return made[-1]
+
+    yield make
+    for page in made:
+        page.log.errors[:] = [e for e in page.log.errors if not _HARMLESS.search(e)]
 
 
 def sign_in_as(page: Page, app_url: str, email: str) -> None:
@@ -146,3 +161,74 @@ def test_a_tampered_sign_in_cookie_is_refused_and_staff_are_asked_to_sign_in_aga
     expect(page.get_by_text(messages.SIGN_IN_AGAIN)).to_be_visible()
     expect(desk(page)).to_have_count(0)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_signing_out_ends_the_sign_in_even_for_a_copy_of_its_cookie(staff_page: Page, site):
+    app, _ = site
+    page = staff_page
+    sign_in_as(page, app.url, ALLOWED)
+    expect(desk(page)).to_be_visible()
+    copied = [c for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
+    page.get_by_role("button", name=messages.SIGN_OUT_LABEL).click()
+    page.get_by_role("button", name=LOGOUT_BUTTON).click()
+    page.wait_for_url(re.compile(re.escape(app.url + DESK)))
+    wait_for_app(page)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    # The cookie is signed, not stored: put back, its signature still holds. The sign-out on record refuses it.
+    page.context.add_cookies(copied)
+    page.goto(app.url + DESK)
+    wait_for_app(page)
+    expect(page.get_by_text(messages.SIGNED_OUT_ELSEWHERE)).to_be_visible()
+    expect(desk(page)).to_have_count(0)
+
+
+def test_a_replayed_callback_or_a_forged_state_is_refused_and_asked_to_sign_in_again(staff_page: Page, pages, site):
+    app, _ = site
+    callbacks: list[str] = []
+    staff_page.on("request", lambda r: callbacks.append(r.url) if "/oauth2callback?" in r.url else None)
+    sign_in_as(staff_page, app.url, ALLOWED)
+    expect(desk(staff_page)).to_be_visible()
+    [callback] = callbacks
+    forged = re.sub(r"state=[^&]+", "state=forged", callback)
+    for url in (callback, forged):
+        # Another browser (no sign-in of its own) replays what it saw.
+        other = pages()
+        other.goto(url)
+        other.wait_for_url(re.compile(re.escape(app.url + DESK)))
+        wait_for_app(other)
+        expect(other.get_by_text(messages.SIGN_IN_AGAIN)).to_be_visible()
+        expect(desk(other)).to_have_count(0)
+
+
+@pytest.fixture(scope="module")
+def short_sessions(tmp_path_factory):
+    """The same provider set-up, with sign-ins that last ten seconds."""
+    app_port, provider_port = _free_port(), _free_port()
+    provider = OidcProvider(provider_port, [f"http://127.0.0.1:{app_port}/oauth2callback"])
+    folder = tmp_path_factory.mktemp("oidc-short")
+    secrets = auth_secrets(folder / "secrets.toml", "http://127.0.0.1:{port}/oauth2callback", provider.metadata_url,
+                           session_hours=round(10 / 3600, 6))
+    try:
+        app = start_streamlit("app.py", "--secrets.files", str(secrets), port=app_port)
+    except Exception:
+        provider.stop()
+        raise
+    yield app, provider
+    app.stop()
+    provider.stop()
+
+
+def test_a_sign_in_ends_when_its_session_is_over(pages, short_sessions):
+    app, provider = short_sessions
+    page = pages()
+    sign_in_as(page, app.url, ALLOWED)
+    expect(desk(page)).to_be_visible()
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "_streamlit_user"]
+    assert 0 < cookie["expires"] - time.time() <= 11  # the browser forgets it when the session ends
+    kept = {**cookie, "expires": -1}  # a copy that the browser would keep for ever
+    page.wait_for_timeout(11_000)
+    page.context.add_cookies([kept])
+    page.goto(app.url + DESK)
+    wait_for_app(page)
+    expect(page.get_by_text("Your sign-in has ended")).to_be_visible()
+    expect(desk(page)).to_have_count(0)
