@@ -120,9 +120,11 @@ class Service:
 
 
 def start_service(replicas: int, *args: str, env: dict[str, str] | None = None, tmp: Path,
-                  timeout: float = 240.0, tls: bool = False) -> Service:
-    """``bin/serve --replicas N`` on free loopback ports; returns once it says it is serving."""
-    port, stats_port = free_ports(2)
+                  timeout: float = 240.0, tls: bool = False, port: int | None = None) -> Service:
+    """``bin/serve --replicas N`` on free loopback ports (the public one ``port`` if given, e.g. for a sign-in's
+    redirect URI); returns once it says it is serving."""
+    free, stats_port = free_ports(2)
+    port = port or free
     replica_port = free_port_run(replicas + 1)
     state_dir = tmp / "serve-state"
     LOGS.mkdir(parents=True, exist_ok=True)
