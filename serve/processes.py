@@ -3,13 +3,14 @@
 Its own process group (a new session), so that stopping it reaches anything it
 started, and a Ctrl-C in the operator's terminal reaches only the supervisor,
 which then stops its children in order. Each child is also told by the kernel
-to stop if the supervisor itself dies (``PR_SET_PDEATHSIG``), so that not even
-a ``kill -9`` of ``bin/serve`` leaves one behind.
+to stop if the supervisor itself dies (``PR_SET_PDEATHSIG``, set by util-linux's
+``setpriv`` before it execs the command: no Python runs between fork and exec),
+so that not even a ``kill -9`` of ``bin/serve`` leaves one behind.
 """
 
 from __future__ import annotations
 
-import ctypes
+import contextlib
 import os
 import signal
 import subprocess
@@ -19,9 +20,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
-_PR_SET_PDEATHSIG = 1
-# Loaded here, not in the child: between fork and exec the child should do as little as possible.
-_LIBC = ctypes.CDLL(None, use_errno=True)
+# util-linux (Essential on Debian): sets the parent-death signal, then execs the command in place.
+STOP_WITH_PARENT = ["setpriv", "--pdeathsig", "TERM", "--"]
 
 
 class Child:
@@ -31,9 +31,8 @@ class Child:
         self.name = name
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
-            list(cmd), cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            [*STOP_WITH_PARENT, *cmd], cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True,
-            preexec_fn=_stop_with_parent,
         )
         self._out = out
         self._stop_by = 0.0  # when terminate() was called: the monotonic time to SIGKILL at
@@ -76,10 +75,8 @@ class Child:
     def stop(self, grace_s: float = 10.0) -> None:
         """SIGTERM, then SIGKILL after ``grace_s``; returns once the whole group has gone."""
         self.terminate(grace_s)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=grace_s)
-        except subprocess.TimeoutExpired:
-            pass
         self.kill()
 
     def kill(self) -> None:
@@ -89,18 +86,11 @@ class Child:
         self._copier.join(timeout=2)
 
     def _signal_group(self, sig: signal.Signals) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):  # the whole group has gone already
             os.killpg(self.proc.pid, sig)
-        except (ProcessLookupError, PermissionError):  # the whole group has gone already
-            pass
 
     def _copy_output(self) -> None:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
             self._out.write(f"[{self.name}] {line}")
             self._out.flush()
-
-
-def _stop_with_parent() -> None:
-    """In the child, before exec: the kernel sends it SIGTERM if the supervisor dies."""
-    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -19,12 +19,12 @@ every replica, whatever the loop was doing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 from serve import haproxy
@@ -214,10 +214,8 @@ class Supervisor:
 
     def take_out(self, state: SlotState) -> None:
         if self.balancer is not None and self.balancer.exited() is None:
-            try:
+            with contextlib.suppress(OSError):
                 self.runtime.set_state(state.slot.name, "maint")
-            except OSError:
-                pass
         state.in_service = False
 
     def replace(self, state: SlotState, now: float) -> None:

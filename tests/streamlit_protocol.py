@@ -22,6 +22,8 @@ from urllib.parse import urlencode
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.asyncio.client import ClientConnection
+from websockets.typing import Subprotocol
 
 TIMEOUT_S = 60.0
 # The query parameter the search field is bound to (components/search.py).
@@ -36,17 +38,15 @@ class Session:
         self.label = label.lower()
         self.timeout_s = timeout_s
         self.ssl = ssl
-        self.ws = None
+        self.ws: ClientConnection | None = None
         self.page_hash = ""
         self.field_id = ""
         self.fragment_id = ""
 
     async def open(self, query_string: str = "") -> list[tuple[float, str]]:
         """Connect and run the page (at ``?query_string``); returns the texts of its first run."""
-        self.ws = await asyncio.wait_for(
-            websockets.connect(self.url, subprotocols=["streamlit"], max_size=None, ssl=self.ssl,
-                               open_timeout=self.timeout_s),
-            self.timeout_s)
+        self.ws = await websockets.connect(self.url, subprotocols=[Subprotocol("streamlit")], max_size=None,
+                                           ssl=self.ssl, open_timeout=self.timeout_s)
         texts = await self.run(query_string=query_string)
         if not self.field_id:
             raise RuntimeError(f"no text field labelled with {self.label!r} on the page; saw {texts[:5]}")
@@ -86,9 +86,8 @@ class Session:
                     self.fragment_id = fwd.delta.fragment_id
                 elif which in ("heading", "markdown", "text"):
                     texts.append((time.perf_counter() - started, getattr(element, which).body))
-            elif kind == "script_finished":
-                if fwd.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    return texts
+            elif kind == "script_finished" and fwd.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                return texts
 
     async def search(self, postcode: str, expected: str) -> tuple[float, bool]:
         """Seconds until the answer's text arrived, and whether it was the right one."""

@@ -11,6 +11,7 @@ import io
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from serve.errors import ServeError
 from serve.haproxy import BalancerConfig, Slot
 from serve.options import Options, parse
 from serve.supervisor import Supervisor
-from tests.serve_harness import self_signed
+from tests.serve_harness import alive, self_signed
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -158,3 +159,26 @@ def test_the_public_url_must_be_an_origin():
 def test_bin_serve_help_names_the_one_command(tmp_path):
     result = subprocess.run([str(REPO_ROOT / "bin" / "serve"), "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "--replicas" in result.stdout and "--tls-cert" in result.stdout
+
+
+def test_a_child_dies_with_bin_serve_even_when_bin_serve_is_killed_outright(tmp_path):
+    """SIGKILL cannot be caught: the kernel itself stops the children (setpriv --pdeathsig)."""
+    code = ("import io, sys, time; from pathlib import Path; from serve.processes import Child; "
+            "c = Child('sleeper', ['sleep', '600'], {'PATH': '/usr/bin:/bin'}, io.StringIO(), Path('.')); "
+            "print(c.pid, flush=True); time.sleep(600)")
+    parent = subprocess.Popen([sys.executable, "-c", code], cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+        # setpriv sets the parent-death signal, then becomes the command: wait for that.
+        deadline = time.monotonic() + 10
+        while not Path(f"/proc/{child}/cmdline").read_bytes().startswith(b"sleep\0"):
+            assert time.monotonic() < deadline, "the child never became the command"
+            time.sleep(0.01)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(child)
