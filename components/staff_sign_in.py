@@ -17,7 +17,8 @@ import math
 import streamlit as st
 
 from web import staff, staff_oidc
-from web.audit import PASSPHRASE, SIGN_IN as SIGNED_IN_ACTION, StaffMember, desk_action
+from web.audit import PASSPHRASE, StaffMember, desk_action
+from web.audit import SIGN_IN as SIGNED_IN_ACTION
 
 PASSPHRASE_LABEL = "Staff passphrase"
 SIGN_IN = "Sign in"

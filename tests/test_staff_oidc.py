@@ -5,6 +5,9 @@ that with [auth] the passphrase opens nothing."""
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from web.sign_outs import ProcessSignOuts, SharedSignOuts
 from web.staff import PASSPHRASE_ENV
 from web.staff_oidc import AccessRules, read_config
 
+REPO = Path(__file__).resolve().parent.parent
 DESK = str(Path(__file__).with_name("staff_desk_app.py"))
 PASSPHRASE = "a long phrase only staff know"
 
@@ -163,3 +167,29 @@ def test_a_half_written_auth_section_closes_the_desk_with_a_plain_message(monkey
     assert [e.value for e in at.error] == [messages.SIGN_IN_NOT_AVAILABLE]
     assert not at.text_input and not at.button
     assert any("missing client_id" in r.getMessage() for r in caplog.records)
+
+
+def test_bin_app_makes_no_passphrase_when_staff_sign_in_through_the_provider(tmp_path):
+    path = tmp_path / "secrets.toml"
+    path.write_text('[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\n')
+    env = {k: v for k, v in os.environ.items() if k != PASSPHRASE_ENV}
+    run = subprocess.run([sys.executable, "-m", "web.staff", str(path)], cwd=REPO, env=env,
+                         capture_output=True, text=True, check=True)
+    assert "identity provider" in run.stdout
+    assert "[staff]" not in path.read_text()
+
+
+def test_the_passphrase_cookie_route_refuses_a_token_once_auth_is_configured(monkeypatch):
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from web import staff, staff_session
+
+    monkeypatch.setattr(staff, "current_passphrase", lambda: PASSPHRASE)
+    client = TestClient(Starlette(routes=staff_session.ROUTES))
+    token = staff.session_token(PASSPHRASE)
+    monkeypatch.setattr(staff_oidc, "current_config", lambda: None)
+    assert client.post(staff.SESSION_PATH, content=token).status_code == 204
+    monkeypatch.setattr(staff_oidc, "current_config", lambda: read_config({"auth": AUTH, "staff_access": ACCESS}, {}))
+    refused = client.post(staff.SESSION_PATH, content=token)
+    assert refused.status_code == 403 and "set-cookie" not in refused.headers

@@ -201,11 +201,19 @@ def ensure_secrets_file(path: Path = SECRETS_FILE) -> tuple[str, bool]:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m web.staff [SECRETS_FILE]``: what bin/app prints before the server starts."""
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(args[0]) if args else SECRETS_FILE
+    try:
+        if "auth" in tomllib.loads(path.read_text(encoding="utf-8") if path.exists() else ""):
+            # Staff sign in through the identity provider; no passphrase is made or used (ADR 19).
+            print(f"Call centre: /call-centre, staff sign in through the identity provider ([auth] in {path}).")
+            return 0
+    except (OSError, ValueError) as exc:  # tomllib.TOMLDecodeError is a ValueError
+        print(f"error: {path}: {exc}", file=sys.stderr)
+        return 1
     if os.environ.get(PASSPHRASE_ENV, "").strip():
         print(f"Call centre: /call-centre, staff passphrase from ${PASSPHRASE_ENV}.")
         return 0
-    args = sys.argv[1:] if argv is None else argv
-    path = Path(args[0]) if args else SECRETS_FILE
     try:
         passphrase, created = ensure_secrets_file(path)
     except (OSError, ValueError) as exc:  # tomllib.TOMLDecodeError is a ValueError

@@ -284,9 +284,9 @@ def allowed(user: Mapping, rules: AccessRules) -> bool:
     no one can claim a clinic's address at a provider that does not check it.
     """
     email = email_of(user)
-    if email and user.get("email_verified") is not False:
-        if email in rules.emails or email.rpartition("@")[2] in rules.domains:
-            return True
+    if email is not None and user.get("email_verified") is not False and (
+            email in rules.emails or email.rpartition("@")[2] in rules.domains):
+        return True
     groups = user.get(rules.groups_claim)
     groups = [groups] if isinstance(groups, str) else groups
     return isinstance(groups, list) and any(str(g).strip().lower() in rules.groups for g in groups)

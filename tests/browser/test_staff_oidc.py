@@ -19,6 +19,7 @@ from locator import messages
 from web.sign_outs import STATE_DIR_ENV
 
 from . import _free_port, screenshot, start_streamlit, wait_for_app
+from .axe import run_axe
 from .oidc import LOGIN_BUTTON, LOGIN_FIELD, LOGOUT_BUTTON, PASSWORD_FIELD, OidcProvider, auth_secrets
 
 DESK = "/call-centre"
@@ -35,6 +36,7 @@ def site(tmp_path_factory):
     provider = OidcProvider(provider_port, [f"http://127.0.0.1:{app_port}/oauth2callback"])
     folder = tmp_path_factory.mktemp("oidc")
     secrets = auth_secrets(folder / "secrets.toml", "http://127.0.0.1:{port}/oauth2callback", provider.metadata_url)
+    (folder / "state").mkdir()
     try:
         app = start_streamlit("app.py", "--secrets.files", str(secrets), port=app_port,
                               env={STATE_DIR_ENV: str(folder / "state")})
@@ -53,7 +55,7 @@ def staff_page(new_page, site):
     page = new_page()
     allowed = {app.url, provider.issuer}
     page.context.route(lambda url: re.match(r"^https?://", url) is not None
-                       and re.match(r"^https?://[^/]+", url).group(0) not in allowed,  # type: ignore[union-attr]
+                       and re.match(r"^https?://[^/]+", url).group(0) not in allowed,
                        lambda route: route.abort("blockedbyclient"))
     yield page
     page.log.errors[:] = [e for e in page.log.errors if not _HARMLESS.search(e)]
@@ -73,10 +75,21 @@ def pages(new_page):
         page.log.errors[:] = [e for e in page.log.errors if not _HARMLESS.search(e)]
 
 
-def sign_in_as(page: Page, app_url: str, email: str) -> None:
+def sign_in_as(page: Page, app_url: str, email: str, keyboard: bool = False) -> None:
+    """Open the desk, press Sign in (clicked, or reached with Tab and pressed with Enter) and sign in at the provider."""
     page.goto(app_url + DESK)
     wait_for_app(page)
-    page.get_by_role("button", name="Sign in").click()
+    button = page.get_by_role("button", name="Sign in")
+    if keyboard:
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            if button.evaluate("b => b === document.activeElement"):
+                break
+        else:
+            raise AssertionError("Tab never reached the Sign in button")
+        page.keyboard.press("Enter")
+    else:
+        button.click()
     page.locator(LOGIN_FIELD).fill(email)
     page.locator(PASSWORD_FIELD).fill("any password")
     page.get_by_role("button", name=LOGIN_BUTTON).click()
@@ -87,6 +100,11 @@ def sign_in_as(page: Page, app_url: str, email: str) -> None:
 def shown(text: str) -> str:
     """Text as a person reads it: without the invisible word joiners that keep an address from becoming a link."""
     return text.replace("\u2060", "")
+
+
+def put_back(page: Page, url: str, cookies) -> None:
+    """Set ``cookies`` (as read from the context) in the page's browser again, for ``url``, as session cookies."""
+    page.context.add_cookies([{"name": c["name"], "value": c["value"], "url": url} for c in cookies])
 
 
 def desk(page: Page):
@@ -100,6 +118,7 @@ def test_an_allowed_member_of_staff_signs_in_uses_the_desk_and_signs_out(staff_p
     wait_for_app(page)
     expect(page.get_by_text(messages.SIGN_IN_INTRO)).to_be_visible()
     expect(desk(page)).to_have_count(0)
+    run_axe(page)
     # With [auth] the passphrase is never asked for.
     expect(page.get_by_label(PASSPHRASE_LABEL)).to_have_count(0)
 
@@ -112,6 +131,7 @@ def test_an_allowed_member_of_staff_signs_in_uses_the_desk_and_signs_out(staff_p
     wait_for_app(page)
     expect(page.get_by_text("The nearest clinic to SL6 8DG is our Maidenhead clinic")).to_be_visible()
     screenshot(page, "call-centre-oidc-signed-in", full_page=False)
+    run_axe(page)
     # The audit line names who and what kind, never what was looked up.
     log = app.log_tail(20_000)
     assert f"staff desk: who={ALLOWED} action=lookup" in log
@@ -138,11 +158,12 @@ def test_someone_from_another_domain_is_told_they_are_not_allowed_and_never_sees
     expect(desk(staff_page)).to_have_count(0)
     expect(staff_page.get_by_role("button", name=messages.SIGN_OUT_LABEL)).to_be_visible()
     screenshot(staff_page, "call-centre-oidc-not-allowed", full_page=False)
+    run_axe(staff_page)
 
 
 def test_a_member_of_an_allowed_group_gets_the_desk_whatever_their_domain(staff_page: Page, site):
     app, _ = site
-    sign_in_as(staff_page, app.url, IN_GROUP)
+    sign_in_as(staff_page, app.url, IN_GROUP, keyboard=True)
     expect(desk(staff_page)).to_be_visible()
 
 
@@ -154,8 +175,8 @@ def test_a_tampered_sign_in_cookie_is_refused_and_staff_are_asked_to_sign_in_aga
     [cookie] = [c for c in page.context.cookies() if c["name"] == "_streamlit_user"]
     # The cookie's payload claims someone else; its signature is the original one's.
     payload, _, signature = cookie["value"].partition(".")
-    forged = {**cookie, "value": payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB") + "." + signature}
-    page.context.add_cookies([forged])
+    forged = payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB") + "." + signature
+    page.context.add_cookies([{"name": cookie["name"], "value": forged, "url": app.url}])
     page.goto(app.url + DESK)
     wait_for_app(page)
     expect(page.get_by_text(messages.SIGN_IN_AGAIN)).to_be_visible()
@@ -175,7 +196,7 @@ def test_signing_out_ends_the_sign_in_even_for_a_copy_of_its_cookie(staff_page: 
     wait_for_app(page)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     # The cookie is signed, not stored: put back, its signature still holds. The sign-out on record refuses it.
-    page.context.add_cookies(copied)
+    put_back(page, app.url, copied)
     page.goto(app.url + DESK)
     wait_for_app(page)
     expect(page.get_by_text(messages.SIGNED_OUT_ELSEWHERE)).to_be_visible()
@@ -225,9 +246,8 @@ def test_a_sign_in_ends_when_its_session_is_over(pages, short_sessions):
     expect(desk(page)).to_be_visible()
     [cookie] = [c for c in page.context.cookies() if c["name"] == "_streamlit_user"]
     assert 0 < cookie["expires"] - time.time() <= 11  # the browser forgets it when the session ends
-    kept = {**cookie, "expires": -1}  # a copy that the browser would keep for ever
     page.wait_for_timeout(11_000)
-    page.context.add_cookies([kept])
+    put_back(page, app.url, [cookie])  # a copy without an expiry date: the browser would keep it for ever
     page.goto(app.url + DESK)
     wait_for_app(page)
     expect(page.get_by_text("Your sign-in has ended")).to_be_visible()

@@ -15,11 +15,12 @@ from components.call_centre import FIELD_LABEL
 from components.staff_sign_in import PASSPHRASE_LABEL
 from locator import messages
 
-from . import _free_port, start_streamlit, wait_for_app
+from . import _free_port, start_streamlit, test_staff_oidc, wait_for_app
 from .oidc import OidcProvider, auth_secrets
-from .test_staff_oidc import ALLOWED, DESK, pages, sign_in_as  # noqa: F401 (pages: a fixture)
+from .test_staff_oidc import ALLOWED, DESK, sign_in_as
 
 OPERATOR_LINE = "Staff sign-in is not available: "
+pages = test_staff_oidc.pages  # the fixture
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,8 @@ from web.public_url import PUBLIC_URL_ENV
 
 from . import wait_for_app
 from .oidc import LOGOUT_BUTTON, OidcProvider, auth_secrets
-from .test_staff_oidc import ALLOWED, DESK, desk, sign_in_as
 from .test_serve_browser import only_reconnection_errors, pinned_to
+from .test_staff_oidc import ALLOWED, DESK, desk, put_back, sign_in_as
 
 pytestmark = pytest.mark.serve
 
@@ -78,7 +78,7 @@ def test_signing_out_on_one_replica_ends_the_sign_in_on_the_other(page: Page, ba
     # The old cookie, presented to the other replica.
     other = next(slot for slot in service.in_service() if slot != here)
     sticky = next(c for c in page.context.cookies() if c["name"] == STICKY_COOKIE)
-    page.context.add_cookies([*copied, {**sticky, "value": other}])
+    put_back(page, service.url, [*copied, {**sticky, "value": other}])
     page.goto(service.url + DESK)
     wait_for_app(page)
     assert pinned_to(page) == other
