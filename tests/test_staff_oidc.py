@@ -180,16 +180,21 @@ def test_bin_app_makes_no_passphrase_when_staff_sign_in_through_the_provider(tmp
 
 
 def test_the_passphrase_cookie_route_refuses_a_token_once_auth_is_configured(monkeypatch):
+    import anyio
+    import httpx
     from starlette.applications import Starlette
-    from starlette.testclient import TestClient
 
     from web import staff, staff_session
 
+    async def post(token: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=Starlette(routes=staff_session.ROUTES))
+        async with httpx.AsyncClient(transport=transport, base_url="http://desk.test") as client:
+            return await client.post(staff.SESSION_PATH, content=token)
+
     monkeypatch.setattr(staff, "current_passphrase", lambda: PASSPHRASE)
-    client = TestClient(Starlette(routes=staff_session.ROUTES))
     token = staff.session_token(PASSPHRASE)
     monkeypatch.setattr(staff_oidc, "current_config", lambda: None)
-    assert client.post(staff.SESSION_PATH, content=token).status_code == 204
+    assert anyio.run(post, token).status_code == 204
     monkeypatch.setattr(staff_oidc, "current_config", lambda: read_config({"auth": AUTH, "staff_access": ACCESS}, {}))
-    refused = client.post(staff.SESSION_PATH, content=token)
+    refused = anyio.run(post, token)
     assert refused.status_code == 403 and "set-cookie" not in refused.headers

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -29,13 +31,13 @@ ALLOWED, IN_GROUP, OTHER_DOMAIN = "alice@clinic.example", "carol@partner.example
 _HARMLESS = re.compile(r"/[\w-]+/_stcore/(health|host-config): Failed to load resource|favicon\.ico")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The provider and app.py, the app's secrets naming the provider, sign-outs kept in a state directory."""
+@contextmanager
+def provider_and_app(folder: Path, session_hours: float | None = None):
+    """The test provider and app.py, whose secrets name it, sign-outs kept in a state directory of ``folder``."""
     app_port, provider_port = _free_port(), _free_port()
     provider = OidcProvider(provider_port, [f"http://127.0.0.1:{app_port}/oauth2callback"])
-    folder = tmp_path_factory.mktemp("oidc")
-    secrets = auth_secrets(folder / "secrets.toml", "http://127.0.0.1:{port}/oauth2callback", provider.metadata_url)
+    secrets = auth_secrets(folder / "secrets.toml", "http://127.0.0.1:{port}/oauth2callback", provider.metadata_url,
+                           session_hours=session_hours)
     (folder / "state").mkdir()
     try:
         app = start_streamlit("app.py", "--secrets.files", str(secrets), port=app_port,
@@ -43,9 +45,17 @@ def site(tmp_path_factory):
     except Exception:
         provider.stop()
         raise
-    yield app, provider
-    app.stop()
-    provider.stop()
+    try:
+        yield app, provider
+    finally:
+        app.stop()
+        provider.stop()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    with provider_and_app(tmp_path_factory.mktemp("oidc")) as both:
+        yield both
 
 
 @pytest.fixture
@@ -223,20 +233,9 @@ def test_a_replayed_callback_or_a_forged_state_is_refused_and_asked_to_sign_in_a
 
 @pytest.fixture(scope="module")
 def short_sessions(tmp_path_factory):
-    """The same provider set-up, with sign-ins that last ten seconds."""
-    app_port, provider_port = _free_port(), _free_port()
-    provider = OidcProvider(provider_port, [f"http://127.0.0.1:{app_port}/oauth2callback"])
-    folder = tmp_path_factory.mktemp("oidc-short")
-    secrets = auth_secrets(folder / "secrets.toml", "http://127.0.0.1:{port}/oauth2callback", provider.metadata_url,
-                           session_hours=round(10 / 3600, 6))
-    try:
-        app = start_streamlit("app.py", "--secrets.files", str(secrets), port=app_port)
-    except Exception:
-        provider.stop()
-        raise
-    yield app, provider
-    app.stop()
-    provider.stop()
+    """The same set-up, with sign-ins that last ten seconds."""
+    with provider_and_app(tmp_path_factory.mktemp("oidc-short"), session_hours=round(10 / 3600, 6)) as both:
+        yield both
 
 
 def test_a_sign_in_ends_when_its_session_is_over(pages, short_sessions):
