@@ -25,9 +25,10 @@ from typing import Protocol
 
 from web import shared_state
 from web.shared_state import STATE_DIR_ENV  # bin/serve's state directory, one for every replica
+from web.staff_oidc import MAX_SESSION_HOURS
 
 FILE_NAME = "staff-sign-outs.sqlite"
-KEEP_S = 24 * 3600.0  # the longest a session may be configured to last (staff_oidc.MAX_SESSION_HOURS)
+KEEP_S = MAX_SESSION_HOURS * 3600  # no sign-in a record could end lasts longer
 
 
 class SignOuts(Protocol):

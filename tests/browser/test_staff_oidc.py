@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import re
 import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from components.call_centre import FIELD_LABEL
+from components.call_centre import FIELD_LABEL, LIST_LABEL
 from components.staff_sign_in import PASSPHRASE_LABEL
 from locator import messages
 from web.sign_outs import STATE_DIR_ENV
 
 from . import _free_port, screenshot, start_streamlit, wait_for_app
 from .axe import run_axe
+from .test_call_centre import download_results
 from .oidc import LOGIN_BUTTON, LOGIN_FIELD, LOGOUT_BUTTON, PASSWORD_FIELD, OidcProvider, auth_secrets
 
 DESK = "/call-centre"
@@ -121,7 +123,7 @@ def desk(page: Page):
     return page.get_by_role("textbox", name=FIELD_LABEL)
 
 
-def test_an_allowed_member_of_staff_signs_in_uses_the_desk_and_signs_out(staff_page: Page, site):
+def test_an_allowed_member_of_staff_signs_in_uses_the_desk_and_signs_out(staff_page: Page, site, tmp_path):
     app, _ = site
     page = staff_page
     page.goto(app.url + DESK)
@@ -142,10 +144,21 @@ def test_an_allowed_member_of_staff_signs_in_uses_the_desk_and_signs_out(staff_p
     expect(page.get_by_text("The nearest clinic to SL6 8DG is our Maidenhead clinic")).to_be_visible()
     screenshot(page, "call-centre-oidc-signed-in", full_page=False)
     run_axe(page)
-    # The audit line names who and what kind, never what was looked up.
-    log = app.log_tail(20_000)
-    assert f"staff desk: who={ALLOWED} action=lookup" in log
-    assert "SL6" not in log
+    lines = page.get_by_role("textbox", name=LIST_LABEL)
+    lines.fill("RG1 1DB\nBT1 1AA\nD18 X5K7")
+    lines.press("Control+Enter")
+    wait_for_app(page)
+    rows = download_results(page, tmp_path)
+    assert len(rows) == 3
+    # One audit line per action: who and what kind, never what was looked up.
+    log = app.log_tail(50_000)
+    for action in ("sign_in", "lookup", "list rows=3", "download"):
+        assert f"staff desk: who={ALLOWED} action={action} at=" in log, action
+    assert not any(query in log for query in ("SL6", "RG1", "BT1", "D18"))
+    with urllib.request.urlopen(app.url + "/metrics", timeout=10) as response:  # loopback: readable
+        metrics = response.read().decode()
+    for action in ("lookup", "list", "download"):
+        assert f'clinic_locator_desk_actions_total{{action="{action}",person="{ALLOWED}"}} 1.0' in metrics, action
 
     page.get_by_role("button", name=messages.SIGN_OUT_LABEL).click()
     page.get_by_role("button", name=LOGOUT_BUTTON).click()  # the provider's own sign-out page
