@@ -54,6 +54,7 @@ from locator.model import Location, Precision, Region
 from locator.postcodes import unit_key
 from locator.routing import Route
 from locator.service import Locator
+from locator.text import readable
 
 MAX_ROWS = 50_000
 # A list is answered this many rows at a time, so that progress can be shown between chunks.
@@ -242,7 +243,7 @@ class AnswerList:
             error = self.errors[i]
             c = chosen[i]
             if error is not None or c < 0:
-                rows.append({"Query": query, "Postcode": "", "Precision": "", "Nearest clinic": "", "Miles": None,
+                rows.append({"Query": readable(query), "Postcode": "", "Precision": "", "Nearest clinic": "", "Miles": None,
                              "Km": None, "Phone": "", "Email": "", "Error": error.message if error else ""})
                 continue
             located = self.located[i]

@@ -7,15 +7,27 @@ hand, byte for byte: a lone surrogate escape, a NUL, a JSON document nested thou
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import tomllib
+
+import urllib.parse
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from locator.postcodes import MAX_QUERY_LENGTH
+from locator.text import readable
+from tests.test_arbitrary_text import TEXT
 
-from . import start_streamlit
+from . import ARTIFACTS, REPO_ROOT, start_streamlit
 
 NEAREST = "/api/v1/nearest"
+SCHEMATHESIS_CONFIG = REPO_ROOT / "tests" / "schemathesis.toml"
+SEED = 20_261_207
+EXAMPLES = 300  # per operation and phase: about 1,000 cases, under a minute on this 2-core machine
 JSON_TYPE = {"Content-Type": "application/json"}
 GOOD = ["SL6 8DG", "D18 X5K7", "Reading"]
 # As a client's JSON encoder writes them: escapes, so the body itself is plain ASCII.
@@ -103,6 +115,69 @@ def test_other_malformed_bodies_are_400s(api, body):
 def test_a_surrogate_pair_is_one_character_and_read_as_text(api):
     [result] = post_raw(api, r'{"queries": ["\ud83c\udfe5 Reading"]}').json()["results"]
     assert result["query"] == "\U0001f3e5 Reading"
+
+
+OVER_HTTP = settings(derandomize=True, database=None, max_examples=60, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def assert_answer_or_query_error(result: dict, sent: str) -> None:
+    assert result["query"] == readable(sent)
+    if result["ok"]:
+        assert result["clinic"]["phone_dial"] and result["error"] is None
+    else:
+        assert result["error"].strip() and result["error_type"] and result["clinic"] is None
+
+
+@OVER_HTTP
+@given(st.lists(TEXT, max_size=6), st.sampled_from(["SL6 8DG", "D18 X5K7", "Reading"]))
+def test_a_batch_of_any_text_gets_one_answer_or_error_per_query_in_order(api, texts, good):
+    queries = [*texts, good]
+    # As a client's JSON encoder sends text: a lone surrogate as its \u escape.
+    response = post_raw(api, json.dumps({"queries": queries}))
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert len(results) == len(queries) and results[-1]["ok"]
+    for result, sent in zip(results, queries):
+        assert_answer_or_query_error(result, sent)
+
+
+@OVER_HTTP
+@given(TEXT)
+def test_one_query_of_any_text_is_answered_or_gets_its_error(api, text):
+    # Percent-encoded as UTF-8 (a lone surrogate as its three bytes, which the server reads as U+FFFD).
+    raw = urllib.parse.quote(text.encode("utf-8", "surrogatepass"), safe="")
+    response = requests.get(f"{api}?q={raw}", timeout=60)
+    assert response.status_code in (200, 422), response.text
+    body = response.json()
+    assert body["ok"] is (response.status_code == 200)
+    assert body["error"] is None if body["ok"] else body["error"].strip()
+
+
+def test_the_statuses_the_fuzzing_expects_are_the_ones_the_description_documents(server):
+    spec = requests.get(server.url + "/api/v1/openapi.json", timeout=30).json()
+    documented = {(op.get("operationId"), status) for path in spec["paths"].values() for op in path.values()
+                  for status in op["responses"]}
+    config = tomllib.loads(SCHEMATHESIS_CONFIG.read_text(encoding="utf-8"))
+    general = {s for check in config["checks"].values() for s in check["expected-statuses"]}
+    assert general <= {s for op, s in documented if op in ("nearestOne", "nearestMany")}
+    for override in config["operations"]:
+        op = override["include-operation-id"]
+        named = {s for check in override["checks"].values() for s in check["expected-statuses"]}
+        assert named <= {s for o, s in documented if o == op}, op
+
+
+def test_schemathesis_finds_nothing_with_every_check_on_valid_and_invalid_data(server):
+    report = ARTIFACTS / "schemathesis"  # its junit report, and its crash cache (kept out of the checkout)
+    report.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "schemathesis.cli", "--config-file", str(SCHEMATHESIS_CONFIG), "--no-color",
+         "run", f"{server.url}/api/v1/openapi.json", "--checks", "all", "--mode", "all", "--seed", str(SEED),
+         "--max-examples", str(EXAMPLES), "--workers", "1", "--request-timeout", "60",
+         "--generation-database", "none", "--report", "junit", "--report-dir", str(report)],
+        capture_output=True, text=True, timeout=600, cwd=report)
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    assert "No issues found" in done.stdout and " passed" in done.stdout
 
 
 def test_none_of_it_is_a_server_error_or_leaves_a_traceback_in_the_log(server, api):
