@@ -11,7 +11,6 @@ from components.clinic_list import show_clinic_list
 from components.clinic_map import Catchment, show_map, show_map_notes
 from components.footer import show_footer
 from components.my_location import DevicePosition, my_location_button
-from components.layout import apply_layout
 from components.resources import (load_locator, locator_or_stop, map_layers_for, postcodes_release,
                                   treatment_or_stop)
 from components.search import KEY, LABEL, search_field, search_for, search_hint
@@ -106,7 +105,6 @@ if __name__ == "__main__":  # Streamlit runs this file as the script that draws 
     # An emoji favicon is drawn locally; a Material icon one (the pages' own icons, if none
     # is set here) would be fetched from fonts.gstatic.com.
     st.set_page_config(page_title="Clinic Locator", page_icon="📍", layout="wide")
-    apply_layout()
     find_a_clinic_page = st.Page(find_a_clinic, title="Find a clinic", icon=":material/location_on:", url_path="",
                                  default=True)
     about_treatment_page = st.Page(about_treatment, title="About treatment", icon=":material/medical_information:",

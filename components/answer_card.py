@@ -27,7 +27,7 @@ def show_answer(card: AnswerCard, treatment_page: StreamlitPage, on_alternative:
     Markdown or HTML.
     """
     with st.container(border=True, key="answer-card"):
-        st.subheader(f"Nearest clinic: {md(card.clinic_name)}", anchor=False)
+        st.header(f"Nearest clinic: {md(card.clinic_name)}", anchor=False)
         st.text(first_line(card, from_device))
         if card.caption:
             st.caption(card.caption)

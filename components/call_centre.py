@@ -61,7 +61,7 @@ def show_call_centre(locator, staff: StaffMember) -> None:
 # 50,000-row table below is not redrawn between calls.
 @st.fragment
 def _one_caller(locator, staff: StaffMember) -> None:
-    st.subheader("One caller", anchor=False)
+    st.header("One caller", anchor=False)
     with st.form("cc_caller", border=False):
         query = st.text_input(FIELD_LABEL, key="cc_query", placeholder=messages.SEARCH_PLACEHOLDER)
         asked = st.form_submit_button(FIND_ONE)
@@ -104,7 +104,7 @@ def _search_for(text: str) -> None:
 
 @st.fragment
 def _lists(locator, staff: StaffMember) -> None:
-    st.subheader("A list of postcodes", anchor=False)
+    st.header("A list of postcodes", anchor=False)
     st.caption(LIMITS)
     with st.form("cc_list", border=False):
         text = st.text_area(LIST_LABEL, key="cc_list_text", height=200,

@@ -21,7 +21,7 @@ def show_clinic_list(clinics: Sequence[ClinicPin]) -> None:
     email are buttons, as in the answer card: large enough to tap, and the
     answer card's button code is then already loaded when a search comes back.
     """
-    st.subheader(HEADING, anchor=False)
+    st.header(HEADING, anchor=False)
     st.caption(NUMBERS_NOTE)
     with st.container(key="clinic-list"):
         for column, clinic in zip(st.columns(len(clinics)), clinics):

@@ -28,13 +28,9 @@ TITLE_PREFIX = "Error: "
 _HTML = '<div class="search-feedback-status" role="status" aria-live="polite" aria-atomic="true"></div>'
 
 # Not isolated in a shadow root, so that the live region is in the page's own accessibility tree
-# and findable by id; so every rule is scoped to the component's own element.
-_CSS = """
-.st-key-search-feedback {
-  position: absolute; width: 1px; height: 1px; overflow: hidden;
-  clip-path: inset(50%); white-space: nowrap;
-}
-"""
+# and findable by id. Its element is visually hidden by components/layout.css, which applies from
+# the first paint: a rule sent with the component would come only once its code has loaded, and
+# until then Streamlit's placeholder for it took a row of the page.
 
 _JS = """
 const MESSAGE_ID = "search-error-message";
@@ -116,7 +112,7 @@ export default function ({ data, parentElement }) {
 }
 """
 
-_component = st.components.v2.component("clinic_locator.search_feedback", html=_HTML, css=_CSS, js=_JS,
+_component = st.components.v2.component("clinic_locator.search_feedback", html=_HTML, js=_JS,
                                          isolate_styles=False)
 
 

@@ -13,10 +13,10 @@ import streamlit as st
 
 INTRO = "This information comes from the clinics' own patient pages."
 
-# The section title is drawn one level below the page title (h3, as
-# st.subheader, or an expander label), so the body's "##" sub-headings
-# become h4 rather than shouting over the title they belong to.
-_HEADING_DEMOTION = 2
+# The section title is drawn one level below the page title (h2, as
+# st.header, or an expander label), so the body's "##" sub-headings
+# become h3: the next level down, never a skipped one.
+_HEADING_DEMOTION = 1
 _ATX_HEADING = re.compile(r"^(?P<hashes>#{1,6})(?=[ \t]|$)", re.MULTILINE)
 
 
@@ -50,7 +50,7 @@ def show_treatment(sections: Sequence[TreatmentSection]) -> None:
     for index, section in enumerate(sections):
         body = demote_headings(section.body_markdown, _HEADING_DEMOTION)
         if index == 0:
-            st.subheader(section.title, anchor=section.slug)
+            st.header(section.title, anchor=section.slug)
             st.markdown(body)
         else:
             with st.expander(section.title):

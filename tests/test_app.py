@@ -141,7 +141,7 @@ def card_text(at: AppTest) -> str:
         for child in node.children.values():
             if child.type in ("link_button", "button"):
                 parts.append(shown(child.proto.label))
-            elif child.type in ("subheader", "text", "markdown", "caption", "page_link"):
+            elif child.type in ("header", "subheader", "text", "markdown", "caption", "page_link"):
                 parts.append(shown(child.value))
             elif child.type == "html":
                 parts.extend(" | ".join(row) for row in table_rows(child.proto.body))
@@ -171,7 +171,7 @@ def test_arrival_shows_no_answer_before_anything_is_searched(app):
     no_traceback(app)
     assert block(app, "answer-card") is None
     assert block(app, "search-problem") is None
-    assert not any(h.value.startswith("Nearest clinic") for h in app.subheader)
+    assert not any(h.value.startswith("Nearest clinic") for h in app.header)
 
 
 def test_the_one_field_is_labelled_postcode_and_shows_an_example(app):
@@ -222,7 +222,7 @@ def test_the_data_sources_are_credited(app):
 def test_great_britain_caller_is_sent_to_the_nearest_english_clinic_with_the_freephone_number(app):
     search(app, "SL6 8DG")
     no_traceback(app)
-    assert app.subheader[0].value == "Nearest clinic: Maidenhead"
+    assert app.header[0].value == "Nearest clinic: Maidenhead"
     answer_links = links(card(app))
     assert answer_links[FREEPHONE] == FREEPHONE_TEL
     assert answer_links[ENGLISH_EMAIL] == f"mailto:{ENGLISH_EMAIL}"
@@ -230,7 +230,7 @@ def test_great_britain_caller_is_sent_to_the_nearest_english_clinic_with_the_fre
 
 def test_northern_ireland_caller_sees_dublin_number_in_international_form(app):
     search(app, "BT1 1AA")
-    assert app.subheader[0].value == "Nearest clinic: Dublin"
+    assert app.header[0].value == "Nearest clinic: Dublin"
     answer_links = links(card(app))
     assert answer_links[DUBLIN_FROM_NI] == DUBLIN_TEL
     assert DUBLIN_IN_IRELAND not in answer_links
@@ -239,7 +239,7 @@ def test_northern_ireland_caller_sees_dublin_number_in_international_form(app):
 
 def test_ireland_caller_sees_dublin_number_as_dialled_at_home(app):
     search(app, "D18 X5K7")
-    assert app.subheader[0].value == "Nearest clinic: Dublin"
+    assert app.header[0].value == "Nearest clinic: Dublin"
     assert links(card(app))[DUBLIN_IN_IRELAND] == DUBLIN_TEL
 
 
@@ -247,14 +247,14 @@ def test_ireland_caller_sees_dublin_number_as_dialled_at_home(app):
                                               ("W1G 8AJ", "London")])
 def test_each_english_clinic_s_own_postcode_finds_that_clinic_next_door(app, postcode, clinic):
     search(app, postcode)
-    assert app.subheader[0].value == f"Nearest clinic: {clinic}"
+    assert app.header[0].value == f"Nearest clinic: {clinic}"
     assert "Less than 0.1 miles (under 0.2 km) away in a straight line." in card_text(app)
 
 
 def test_liverpool_goes_to_an_english_clinic_though_dublin_is_nearer_in_a_straight_line(app):
     answer, rule = liverpool()
     search(app, "L1 8JQ")
-    assert app.subheader[0].value == f"Nearest clinic: {rule.name}"
+    assert app.header[0].value == f"Nearest clinic: {rule.name}"
     assert links(card(app))[FREEPHONE] == FREEPHONE_TEL
     [table] = card(app).get("html")
     header, *rows = table_rows(table.proto.body)
@@ -337,11 +337,11 @@ def test_a_search_located_less_precisely_than_a_postcode_says_so_with_the_core_s
 
 def test_an_ambiguous_search_offers_the_other_meaning_as_a_button(app):
     search(app, "W12")
-    assert app.subheader[0].value == "Nearest clinic: London"
+    assert app.header[0].value == "Nearest clinic: London"
     assert 'type "Eircode W12"' in card_text(app)
     card(app).get("button")[0].click().run()
     assert app.text_input(key="postcode").value == "Eircode W12"
-    assert app.subheader[0].value == "Nearest clinic: Dublin"
+    assert app.header[0].value == "Nearest clinic: Dublin"
 
 
 def test_after_a_search_the_map_shows_the_searched_place_and_fits_it_with_the_chosen_clinic(app):
@@ -369,7 +369,7 @@ def test_an_unknown_town_gets_the_core_s_message_and_a_button_for_each_suggestio
     assert shown(suggestion.label) == "Maidenhead"
     suggestion.click().run()
     assert app.text_input(key="postcode").value == "Maidenhead"
-    assert app.subheader[0].value == "Nearest clinic: Maidenhead"
+    assert app.header[0].value == "Nearest clinic: Maidenhead"
 
 
 @pytest.mark.parametrize("text", [SCRIPT_TAG, IMG_ONERROR, "**bold** [link](javascript:alert(1)) www.example.com"])
@@ -419,13 +419,13 @@ def test_a_link_with_a_postcode_opens_with_the_answer_shown_and_the_field_filled
     open_link(app, postcode="SL6 8DG")
     no_traceback(app)
     assert app.text_input(key="postcode").value == "SL6 8DG"
-    assert app.subheader[0].value == "Nearest clinic: Maidenhead"
+    assert app.header[0].value == "Nearest clinic: Maidenhead"
 
 
 def test_a_link_with_embed_and_a_postcode_opens_with_the_answer(app):
     open_link(app, embed="true", postcode="BT1 1AA")
     no_traceback(app)
-    assert app.subheader[0].value == "Nearest clinic: Dublin"
+    assert app.header[0].value == "Nearest clinic: Dublin"
     assert DUBLIN_FROM_NI in links(card(app))
 
 

@@ -104,7 +104,7 @@ def test_the_app_lists_and_maps_five_clinics_and_answers_with_the_new_one(five):
     assert "Manchester" in listed and "1 Example Street" in listed
     at.text_input(key="postcode").input("L1 8JQ").run()
     assert not at.exception
-    assert at.subheader[0].value == "Nearest clinic: Manchester"
+    assert at.header[0].value == "Nearest clinic: Manchester"
 
 
 def test_the_call_centre_counts_rows_for_the_new_clinic(five):

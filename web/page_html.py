@@ -54,7 +54,7 @@ from locator import messages
 from locator.clinics import Clinic
 from locator.errors import LocatorError
 from locator.service import Locator
-from web import plain_html
+from web import first_view, plain_html
 from web.encodings import choose, compressed_forms
 from web.privacy import log_failure
 from web.public_url import base_url
@@ -109,8 +109,13 @@ def without_javascript(context: PageContext) -> Part:
     )
 
 
+def first_paint(context: PageContext) -> Part:
+    """The layout's styles from the first paint, and the first view before Streamlit has drawn it."""
+    return Part(head=first_view.head(), root=first_view.root(context.pins))
+
+
 #: The parts of every page, in order. Append a function here to add to the page.
-PARTS: list[Callable[[PageContext], Part]] = [summary, clinics_for_search_engines, without_javascript]
+PARTS: list[Callable[[PageContext], Part]] = [summary, clinics_for_search_engines, without_javascript, first_paint]
 
 
 class PageTemplateError(RuntimeError):

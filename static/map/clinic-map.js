@@ -91,6 +91,10 @@
 
   // The map's own background: land and sea, who goes where, towns; names the frame.
   function background(map, o) {
+    // Drawn unstyled, the controls and the legend would jump when the stylesheets come.
+    var box = map.getContainer();
+    box.style.visibility = "hidden";
+    styled().then(function () { box.style.visibility = ""; });
     document.title = o.title;
     // Same origin, so the frame can name its own <iframe> for screen readers.
     if (window.frameElement) { window.frameElement.setAttribute("title", o.title); }

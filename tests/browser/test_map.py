@@ -123,7 +123,7 @@ def test_a_search_adds_its_place_to_the_same_map_and_shows_it_with_its_clinic(pa
     search(page, "L1 8JQ")  # Liverpool: an English clinic, not Dublin
     settle(page)
     assert map_frame(page).evaluate("window.__same_map") is True
-    clinic = page.locator(".st-key-answer-card h3").inner_text().removeprefix("Nearest clinic: ")
+    clinic = page.locator(".st-key-answer-card h2").inner_text().removeprefix("Nearest clinic: ")
     assert map_frame(page).evaluate(_IN_VIEW_JS, [clinic]) == {"searched": True, clinic: True}
     expect(page.frame_locator(FRAME).locator("path.leaflet-interactive")).to_have_count(1)
     expect(page.frame_locator(FRAME).locator(".leaflet-tooltip", has_text="L1 8JQ")).to_be_visible()
