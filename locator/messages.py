@@ -462,6 +462,11 @@ DEFAULT_ASK_FOR_ACCESS = ("To ask for access, contact the person who looks after
 PASSPHRASE_REFUSED = "The desk now uses the clinics' sign-in: the staff passphrase no longer opens it."
 
 
+def sign_in_with(provider: str | None) -> str:
+    """The sign-in button: "Sign in", or with several providers "Sign in with Microsoft"."""
+    return "Sign in" if provider is None else f"Sign in with {provider}"
+
+
 def session_over(hours: str) -> str:
     return f"Your sign-in has ended: a sign-in lasts {hours}. Sign in again to go on."
 

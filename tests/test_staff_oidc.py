@@ -198,3 +198,56 @@ def test_the_passphrase_cookie_route_refuses_a_token_once_auth_is_configured(mon
     monkeypatch.setattr(staff_oidc, "current_config", lambda: read_config({"auth": AUTH, "staff_access": ACCESS}, {}))
     refused = anyio.run(post, token)
     assert refused.status_code == 403 and "set-cookie" not in refused.headers
+
+
+def run_flow(path: str, query: str, status: int, headers: list[tuple[bytes, bytes]], config) -> dict:
+    """What SignInFlow sends for a response Streamlit's route gave: {"status", "headers"}."""
+    import anyio
+
+    from web.sign_in_flow import SignInFlow
+
+    async def streamlit_route(scope, receive, send):
+        await send({"type": "http.response.start", "status": status, "headers": list(headers)})
+        await send({"type": "http.response.body", "body": b"Authentication error" if status >= 400 else b""})
+
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def call():
+        scope = {"type": "http", "path": path, "query_string": query.encode(), "headers": []}
+        await SignInFlow(streamlit_route, config=lambda: config)(scope, None, send)
+
+    anyio.run(call)
+    return {"status": sent[0]["status"], "headers": sent[0]["headers"], "body": b"".join(m.get("body", b"")
+                                                                                          for m in sent[1:])}
+
+
+def test_a_completed_sign_in_lands_on_the_desk_with_a_cookie_that_lasts_the_session_and_is_secure_on_https():
+    config = read_config({"auth": AUTH, "staff_access": {**ACCESS, "session_hours": 8}}, {})
+    cookie = b'_streamlit_user=signed; HttpOnly; Max-Age=2592000; Path=/; SameSite=lax'
+    sent = run_flow("/oauth2callback", "code=c&state=s", 302, [(b"location", b"/"), (b"set-cookie", cookie)], config)
+    headers = dict(sent["headers"])
+    assert headers[b"location"] == b"/call-centre"
+    assert b"Max-Age=28800" in headers[b"set-cookie"] and b"Max-Age=2592000" not in headers[b"set-cookie"]
+    assert headers[b"set-cookie"].endswith(b"; Secure")
+
+
+@pytest.mark.parametrize("path, query, lands", [
+    ("/oauth2callback", "code=c&state=forged", "/call-centre?sign_in=again"),  # refused: no cookie set
+    ("/oauth2callback", "error=access_denied", "/call-centre?sign_in=again"),
+    ("/oauth2callback", "", "/call-centre?sign_in=signed_out"),  # back from the provider's sign-out
+    ("/auth/logout", "", "/call-centre?sign_in=signed_out"),
+])
+def test_every_way_back_from_the_sign_in_routes_lands_on_the_desk_saying_how_it_went(path, query, lands):
+    config = read_config({"auth": AUTH, "staff_access": ACCESS}, {})
+    sent = run_flow(path, query, 302, [(b"location", b"/")], config)
+    assert dict(sent["headers"])[b"location"] == lands.encode()
+
+
+def test_a_sign_in_that_cannot_start_is_a_redirect_to_the_desk_never_an_error_page():
+    config = read_config({"auth": {**AUTH, "client_id": None}, "staff_access": ACCESS}, {})
+    sent = run_flow("/auth/login", "provider=x", 400, [(b"content-type", b"text/plain")], config)
+    assert sent["status"] == 302 and sent["body"] == b""
+    assert dict(sent["headers"])[b"location"] == b"/call-centre?sign_in=unavailable"

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 from streamlit.logger import get_logger
 
+from locator import messages
 from web.public_url import PUBLIC_URL_ENV
 
 AUTH_SECTION = "auth"
@@ -60,7 +61,7 @@ class Provider:
 
     @property
     def label(self) -> str:
-        return "Sign in" if self.name is None else f"Sign in with {self.name.replace('-', ' ').title()}"
+        return messages.sign_in_with(None if self.name is None else self.name.replace("-", " ").title())
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,8 @@ def _redirect_uri(auth: Mapping, environ: Mapping[str, str], port: int | None, p
         return ""
     uri = value.strip().replace("{port}", str(port)) if port is not None else value.strip()
     origin = origin_of(uri)
-    if origin is None or not urlsplit(uri).path.endswith(CALLBACK_PATH):
+    # Streamlit's callback route is at the root (server.baseUrlPath is not supported here).
+    if origin is None or urlsplit(uri).path != CALLBACK_PATH:
         problems.append(f"[{AUTH_SECTION}] redirect_uri {uri!r} is not the app's address followed by {CALLBACK_PATH} "
                         f"(e.g. {example}).")
         return uri
