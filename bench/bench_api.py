@@ -77,9 +77,9 @@ def main() -> None:
         floor, get_one, floor_fresh, get_fresh = [], [], [], []
         for i in range(args.requests):  # interleaved, so all see the same noise
             floor.append(timed(lambda: http.get(health).raise_for_status()))
-            get_one.append(timed(lambda: http.get(nearest, params={"q": postcodes[i]}).raise_for_status()))
+            get_one.append(timed(lambda i=i: http.get(nearest, params={"q": postcodes[i]}).raise_for_status()))
             floor_fresh.append(timed(lambda: requests.get(health).raise_for_status()))
-            get_fresh.append(timed(lambda: requests.get(nearest, params={"q": postcodes[-i]}).raise_for_status()))
+            get_fresh.append(timed(lambda i=i: requests.get(nearest, params={"q": postcodes[-i]}).raise_for_status()))
         post = [timed(lambda: http.post(nearest, json={"queries": batch}).raise_for_status()) for _ in range(20)]
 
         outcomes: dict[int, int] = {}

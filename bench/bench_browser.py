@@ -27,9 +27,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
@@ -149,7 +149,7 @@ def main() -> None:
     apps = targets(clinic_for, len(locator.clinics))
     servers = [start_streamlit(t.script) for t in apps]
     try:
-        for target, server in zip(apps, servers):
+        for target, server in zip(apps, servers, strict=True):
             target.url = server.url
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

@@ -31,7 +31,13 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from locator import Locator, bulk  # noqa: E402
 from tests.browser import (  # noqa: E402
-    CHROMIUM, CHROMIUM_ARGS, block_third_party, sign_in, start_streamlit, track, wait_for_app,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    block_third_party,
+    sign_in,
+    start_streamlit,
+    track,
+    wait_for_app,
 )
 
 SEED = 20240705
@@ -78,7 +84,7 @@ def core(locator: Locator, text: str, runs: int) -> dict[str, float]:
         t3 = time.perf_counter()
         bulk.to_csv_bytes(rows)
         t4 = time.perf_counter()
-        for name, seconds in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0)):
+        for name, seconds in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0), strict=True):
             stages[name].append(seconds)
     return {name: statistics.median(times) for name, times in stages.items()}
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from html import escape
-from typing import Callable, Mapping
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage

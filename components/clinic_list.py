@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -24,7 +24,7 @@ def show_clinic_list(clinics: Sequence[ClinicPin]) -> None:
     st.header(HEADING, anchor=False)
     st.caption(NUMBERS_NOTE)
     with st.container(key="clinic-list"):
-        for column, clinic in zip(st.columns(len(clinics)), clinics):
+        for column, clinic in zip(st.columns(len(clinics)), clinics, strict=True):
             with column, st.container(border=True):
                 address = "  \n".join(md(line) for line in clinic.address)
                 st.markdown(f"**{md(clinic.name)}**  \n{address}")

@@ -7,7 +7,8 @@ reads the sections from ``data/treatment``.
 from __future__ import annotations
 
 import re
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 import streamlit as st
 

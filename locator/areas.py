@@ -30,6 +30,7 @@ _RANGE = re.compile(r"([A-Z]{1,2})([0-9]{1,2})-\1([0-9]{1,2})")
 _SECTOR = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9])")
 _UNIT = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9][A-Z]{2})")
 _EIRCODE_ALL = "Eircode"
+_DISTRICT_NUMBER = re.compile(r"[A-Z]+([0-9]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,12 @@ class Namesake:
 
 
 @functools.cache
+def _district_number(district: str) -> int:
+    """``SL6`` is 6, ``EC1A`` is 1."""
+    match = _DISTRICT_NUMBER.match(district)
+    return int(match.group(1)) if match else -1
+
+
 def records() -> tuple[AreaRecord, ...]:
     """Every row of ``data/areas.csv`` (lines starting ``#`` are comments)."""
     text = AREAS_CSV.read_text(encoding="utf-8")
@@ -149,7 +156,7 @@ def expand(rows: Sequence[AreaRecord], districts: Mapping[str, reference.Distric
         if span:
             letters, low, high = span.group(1), int(span.group(2)), int(span.group(3))
             hits = {c for c in by_area.get(letters, ())
-                    if low <= int(re.match(r"[A-Z]+([0-9]+)", c).group(1)) <= high}
+                    if low <= _district_number(c) <= high}
             if hits:
                 return Members(districts=frozenset(hits))
         for pattern, field in ((_SECTOR, "sectors"), (_UNIT, "units")):
@@ -200,7 +207,7 @@ def locate_all(rows: Sequence[AreaRecord], unit_keys: np.ndarray, outward: np.nd
     order = np.argsort(outward, kind="stable")
     codes, starts = np.unique(outward[order], return_index=True)
     ends = np.append(starts[1:], len(order))
-    slices = {c.decode(): (s, t) for c, s, t in zip(codes.tolist(), starts.tolist(), ends.tolist())}
+    slices = {c.decode(): (s, t) for c, s, t in zip(codes.tolist(), starts.tolist(), ends.tolist(), strict=True)}
     expanded = expand(rows, reference.districts(), reference.routing_keys())
     mask = np.zeros(len(unit_keys), dtype=bool)
     areas = []
@@ -217,8 +224,8 @@ def locate_all(rows: Sequence[AreaRecord], unit_keys: np.ndarray, outward: np.nd
             mask[found[unit_keys[found] == wanted]] = True
         located = np.flatnonzero(mask)
         others = sorted(c for c in m.districts | m.routing_keys if c in points and c not in slices)
-        regions = {Region.GREAT_BRITAIN} if len(located) else set()
-        regions = tuple(sorted({*regions, *(points[c][2] for c in others)}, key=list(Region).index))
+        found_in = {Region.GREAT_BRITAIN} if len(located) else set()
+        regions = tuple(sorted({*found_in, *(points[c][2] for c in others)}, key=list(Region).index))
         if len(located):
             le, ln = e[located], n[located]
             best = located[int(np.argmin((le - le.mean()) ** 2 + (ln - ln.mean()) ** 2))]

@@ -40,6 +40,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -165,7 +166,7 @@ def _delimiter(text: str) -> tuple[str, str]:
     # Excel writes ";" where the decimal separator is a comma; a one-column
     # file has no delimiter at all, and then any choice reads it the same.
     counts = {d: first.count(d) for d in _DELIMITERS}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return (best if counts[best] else ","), text
 
 
@@ -194,7 +195,7 @@ class AnswerList:
     lon: np.ndarray
     chosen: np.ndarray
     metres: np.ndarray
-    normalised: list[str | None]
+    normalised: list[str]
     located: list[Location | None]
     errors: list[LocatorError | None]
 
@@ -202,7 +203,8 @@ class AnswerList:
         return len(self.queries)
 
     def region(self, i: int) -> Region:
-        return self.located[i].region if self.located[i] else Region.GREAT_BRITAIN
+        located = self.located[i]
+        return located.region if located else Region.GREAT_BRITAIN
 
     def location(self, i: int) -> Location:
         """Row ``i``'s location (the row must have been located)."""
@@ -211,8 +213,9 @@ class AnswerList:
 
     def answer(self, i: int) -> Answer | LocatorError:
         """Row ``i`` as a full :class:`~locator.answer.Answer` (what ``lookup`` gives), or its error."""
-        if self.errors[i]:
-            return self.errors[i]
+        error = self.errors[i]
+        if error:
+            return error
         location = self.location(i)
         route = Route(self.clinics, int(self.chosen[i]), self.metres[i])
         return answer_for(self.queries[i], location, route, contact_for(route.clinic, location.region))
@@ -237,7 +240,7 @@ class AnswerList:
         """
         clinics = self.clinics
         contacts: dict = {}
-        rows = []
+        rows: list[dict[str, Any]] = []
         chosen = self.chosen.tolist()
         for i, query in enumerate(self.queries):
             error = self.errors[i]
@@ -282,7 +285,7 @@ def answer_list(locator: Locator, queries: Iterable[str], *,
     answers = AnswerList(
         queries=queries, clinics=locator.clinics, lat=np.full(n, np.nan), lon=np.full(n, np.nan),
         chosen=np.full(n, -1), metres=np.full((n, len(locator.clinics)), np.nan),
-        normalised=[None] * n, located=[None] * n, errors=[None] * n,
+        normalised=[""] * n, located=[None] * n, errors=[None] * n,
     )
     for start in range(0, n, chunk):
         _answer_rows(locator, answers, start, min(start + chunk, n))
@@ -301,7 +304,7 @@ def _answer_rows(locator: Locator, answers: AnswerList, start: int, stop: int) -
     lat, lon = answers.lat[start:stop], answers.lon[start:stop]  # views: filling them fills the columns
     lat[is_unit], lon[is_unit] = locate_unit_rows(index, rows[is_unit])
     for i in np.flatnonzero(is_unit).tolist():
-        key = keys[i]
+        key = keys[i] or ""  # a unit row: its key was found
         answers.normalised[start + i] = f"{key[:-3]} {key[-3:]}"
     regions: list[Region | None] = [Region.GREAT_BRITAIN if u else None for u in is_unit.tolist()]
     for i in np.flatnonzero(~is_unit).tolist():

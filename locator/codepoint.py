@@ -19,12 +19,13 @@ which file, which line and what was expected.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -77,7 +78,7 @@ def read(path: Path) -> Units:
 @dataclass(frozen=True)
 class _File:
     name: str
-    read_bytes: object  # () -> bytes
+    read_bytes: Callable[[], bytes]
     modified: datetime
 
 
@@ -88,8 +89,8 @@ def _zip_files(archive: zipfile.ZipFile) -> tuple[list[_File], bytes | None]:
         # OS's zip has Data/ and Doc/ at its root; a re-zipped folder may add one folder above.
         tail = name[name.find(_CSV_DIR):] if _CSV_DIR in name else name
         if tail.startswith(_CSV_DIR) and tail.lower().endswith(".csv") and not info.is_dir():
-            csvs.append(_File(tail[len(_CSV_DIR):], lambda info=info: archive.read(info),
-                              datetime(*info.date_time, tzinfo=timezone.utc)))
+            csvs.append(_File(tail[len(_CSV_DIR):], functools.partial(archive.read, info),
+                              datetime(*info.date_time, tzinfo=UTC)))
         elif name.endswith(_METADATA):
             metadata = archive.read(info)
     return csvs, metadata
@@ -102,7 +103,7 @@ def _folder_files(folder: Path) -> tuple[list[_File], bytes | None]:
             break
     metadata_path = next((p for p in (folder / "Doc" / "metadata.txt", folder.parent / "Doc" / "metadata.txt",
                                       folder / "metadata.txt") if p.is_file()), None)
-    files = [_File(p.name, p.read_bytes, datetime.fromtimestamp(p.stat().st_mtime, timezone.utc)) for p in found]
+    files = [_File(p.name, p.read_bytes, datetime.fromtimestamp(p.stat().st_mtime, UTC)) for p in found]
     return files, metadata_path.read_bytes() if metadata_path else None
 
 

@@ -18,7 +18,7 @@ sentences in :mod:`locator.messages`.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 
 class LocatorError(Exception):

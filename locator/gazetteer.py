@@ -139,7 +139,7 @@ class PostcodeIndex:
 
 
 def _typed(kind, table: Mapping[str, list]) -> dict:
-    return dict(zip(table.keys(), map(kind._make, table.values())))
+    return dict(zip(table.keys(), map(kind._make, table.values()), strict=True))
 
 
 

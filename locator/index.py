@@ -40,6 +40,7 @@ import time
 import warnings
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pyproj import Transformer
@@ -105,7 +106,7 @@ def wgs84_to_bng(lat, lon):
 
 def _package_path(distribution: str, relative: str) -> Path:
     try:
-        path = Path(importlib.metadata.distribution(distribution).locate_file(relative))
+        path = Path(str(importlib.metadata.distribution(distribution).locate_file(relative)))
     except importlib.metadata.PackageNotFoundError:
         raise IndexUnavailable(
             messages.SERVICE_UNAVAILABLE,
@@ -174,7 +175,7 @@ def _centroids(labels: np.ndarray, e: np.ndarray, n: np.ndarray) -> dict[str, Ce
     lat, lon = bng_to_wgs84(mean_e, mean_n)
     return {
         label.decode("ascii"): Centroid(float(a), float(o), int(c))
-        for label, a, o, c in zip(uniq, lat, lon, counts)
+        for label, a, o, c in zip(uniq, lat, lon, counts, strict=True)
     }
 
 
@@ -339,11 +340,12 @@ def _post_towns(districts: dict[str, Centroid], by_town: dict[str, TownPoint],
     members: dict[tuple[str, Region], list[list[float]]] = {}
     for code, district in reference.districts().items():
         region = Region.of_postcode_area(district.area)
-        point = list(districts[code]) if code in districts else None
+        point: list[float] | None = list(districts[code]) if code in districts else None
         if not point and region is not Region.GREAT_BRITAIN and code in by_town:
             point = [*by_town[code][:2], 1]
-        for town in district.post_towns if point else ():
-            members.setdefault((town, region), []).append(point)
+        if point is not None:
+            for town in district.post_towns:
+                members.setdefault((town, region), []).append(point)
     for code, key in reference.routing_keys().items():
         point = [*routing[code][:2], 1]
         for name in (key.county, f"County {key.county}", f"Co. {key.county}"):
@@ -472,7 +474,8 @@ def index_path() -> Path:
 
 
 def _write(f, arrays: dict[str, np.ndarray], header: dict) -> None:
-    specs, offset = {}, 0
+    specs: dict[str, dict[str, Any]] = {}
+    offset = 0
     for name, array in arrays.items():
         specs[name] = {"dtype": array.dtype.str, "count": int(array.size), "offset": offset}
         offset += -(-array.nbytes // _ALIGN) * _ALIGN
@@ -532,7 +535,10 @@ def load(path: Path | None = None, *, clinics_path: Path | None = None,
         # A release built from a download stays that release while the download is there.
         source = _meta(path).get("codepoint_source") if path.exists() else None
         build(path, clinics_path=clinics_path, codepoint=Path(source) if source and Path(source).exists() else None)
-        return _read(path)
+        built = _read(path)
+        if built is None:
+            raise ValueError("the index just built is not the one expected")
+        return built
     except IndexUnavailable:
         raise
     except (OSError, ValueError, KeyError) as exc:

@@ -80,6 +80,14 @@ def locate_unit_rows(index: PostcodeIndex, rows: np.ndarray) -> tuple[np.ndarray
 def locate_uk_postcode(pc: UKPostcode, index: PostcodeIndex, places: PlaceIndex) -> Location:
     if pc.region is not Region.GREAT_BRITAIN:
         return _at_post_town(pc, index)
+    if pc.district is None:
+        return _area(pc, index)
+    if pc.sector_digit is None:
+        located = _district(pc, pc.district, index)
+        if located:
+            return located
+        raise NotLocatable(messages.no_fixed_location(pc.normalised))
+    sector = f"{pc.district} {pc.sector_digit}"
     if pc.unit:
         row = index.unit_row(pc.compact)
         if row >= 0 and index.unit_e[row] > 0:
@@ -87,22 +95,18 @@ def locate_uk_postcode(pc: UKPostcode, index: PostcodeIndex, places: PlaceIndex)
             return Location(float(lat), float(lon), pc.region, Precision.POSTCODE, pc.normalised)
         why = (messages.unit_without_position(pc.normalised) if row >= 0 else
                messages.unit_not_in_list(pc.normalised, release_of(index)))
-        return _fall_back(pc, index, why)
-    if pc.sector_digit:
-        return _fall_back(pc, index, None)
-    if pc.district:
-        return _district(pc, index)
-    return _area(pc, index)
+        return _fall_back(pc, pc.district, sector, index, why)
+    return _fall_back(pc, pc.district, sector, index, None)
 
 
-def _fall_back(pc: UKPostcode, index: PostcodeIndex, why: str | None) -> Location:
+def _fall_back(pc: UKPostcode, district: str, sector: str, index: PostcodeIndex, why: str | None) -> Location:
     """A unit or sector located by the finest level that has a position, saying so when it is a fallback."""
-    sector = index.sectors.get(pc.sector)
-    if sector:
-        note = messages.located_by_sector(why, pc.sector) if why else None
-        return Location(sector.lat, sector.lon, pc.region, Precision.SECTOR, pc.normalised, note)
-    why = why or messages.no_current_sector(pc.sector)
-    located = _district(pc, index, messages.located_by_district(why, pc.district))
+    centroid = index.sectors.get(sector)
+    if centroid:
+        note = messages.located_by_sector(why, sector) if why else None
+        return Location(centroid.lat, centroid.lon, pc.region, Precision.SECTOR, pc.normalised, note)
+    why = why or messages.no_current_sector(sector)
+    located = _district(pc, district, index, messages.located_by_district(why, district))
     if located:
         return located
     area = index.areas.get(pc.area)
@@ -113,18 +117,16 @@ def _fall_back(pc: UKPostcode, index: PostcodeIndex, why: str | None) -> Locatio
     raise NotLocatable(messages.no_fixed_location(pc.normalised))
 
 
-def _district(pc: UKPostcode, index: PostcodeIndex, note: str | None = None) -> Location | None:
-    """The district's centroid, else its post town; ``None`` when a fallback may still try the area."""
-    centroid = index.districts.get(pc.district)
+def _district(pc: UKPostcode, district: str, index: PostcodeIndex, note: str | None = None) -> Location | None:
+    """The district's centroid, else its post town, else ``None``."""
+    centroid = index.districts.get(district)
     if centroid:
         return Location(centroid.lat, centroid.lon, pc.region, Precision.DISTRICT, pc.normalised, note)
-    by_town = index.districts_by_town.get(pc.district)
+    by_town = index.districts_by_town.get(district)
     if by_town:
         return Location(by_town.lat, by_town.lon, pc.region, Precision.DISTRICT, pc.normalised,
-                        messages.joined(note, messages.district_at_post_town(pc.district, by_town.town)))
-    if note:
-        return None
-    raise NotLocatable(messages.no_fixed_location(pc.normalised))
+                        messages.joined(note, messages.district_at_post_town(district, by_town.town)))
+    return None
 
 
 def _area(pc: UKPostcode, index: PostcodeIndex) -> Location:
@@ -176,7 +178,7 @@ def locate_area(query: AreaName, index: PostcodeIndex, places: PlaceIndex) -> Lo
     if area is None or any(n.population >= TOWN_POPULATION for n in area.namesakes):
         return locate_place(PlaceName(query.text, query.folded), index, places)
     typed = string.capwords(query.text)
-    note = messages.area_located(area.name, area.kind, area.at, area.region is Region.IRELAND)
+    note: str | None = messages.area_located(area.name, area.kind, area.at, area.region is Region.IRELAND)
     elsewhere = [messages.REGION_NAMES[r.value] for r in area.regions if r is not area.region]
     if elsewhere:
         note = messages.joined(note, messages.area_also_covers(elsewhere))

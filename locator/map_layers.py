@@ -36,6 +36,7 @@ import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -89,7 +90,7 @@ def clinic_colours(clinic_ids, colours: tuple[Colour, ...]) -> dict[str, Colour]
     if len(clinic_ids) > len(colours):
         raise PaletteTooShort(f"{len(clinic_ids)} clinics but only {len(colours)} colours in "
                               f"[catchment] palette of {MAP_TOML}; add colours there.")
-    return dict(zip(clinic_ids, colours))
+    return dict(zip(clinic_ids, colours, strict=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +208,7 @@ def _rasterise(polygons: list, grid: Grid):
         for i, ring in enumerate(polygon):
             points = np.array(ring, dtype=float)
             row, col = grid.pixel(points[:, 1], points[:, 0])
-            draw.polygon(list(zip(col.tolist(), row.tolist())), fill=0 if i else 1)
+            draw.polygon(list(zip(col.tolist(), row.tolist(), strict=True)), fill=0 if i else 1)
     return np.array(mask, dtype=bool)
 
 
@@ -302,7 +303,7 @@ def build(out_dir: Path = DEFAULT_OUT_DIR, *, locator=None, verbose: bool = Fals
     alpha = bytes([0] + [_TINT_ALPHA] * len(clinics) + [_DOT_ALPHA] * len(clinics))
 
     (south, west), (north, east) = BOUNDS
-    layers = {
+    layers: dict[str, Any] = {
         "fingerprint": fingerprint(locator.index.meta["fingerprint"], clinics),
         "bounds": [[south, west], [north, east]],
         "png": PNG_NAME,

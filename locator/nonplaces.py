@@ -27,9 +27,9 @@ def what_it_is(cleaned: str) -> str | None:
     """
     if _EMAIL.fullmatch(cleaned):
         return "an email address"
-    if _PHONE_CHARS.fullmatch(cleaned) and sum(c.isdigit() for c in cleaned) >= _MIN_PHONE_DIGITS:
-        if any(_possible_phone(cleaned, region) for region in ("GB", "IE")):
-            return "a phone number"
+    if (_PHONE_CHARS.fullmatch(cleaned) and sum(c.isdigit() for c in cleaned) >= _MIN_PHONE_DIGITS
+            and any(_possible_phone(cleaned, region) for region in ("GB", "IE"))):
+        return "a phone number"
     if cleaned.startswith(_FORMULA_START) or (cleaned.startswith("-") and len(cleaned) > 1):
         return "a spreadsheet formula"
     return None

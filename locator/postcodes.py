@@ -35,6 +35,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from locator import areas, extract, messages, nonplaces, outside, reference, slips, special
 from locator.errors import (
@@ -147,15 +148,20 @@ class AreaName:
     folded: str
 
 
+Code = UKPostcode | Eircode
+Query = UKPostcode | Eircode | PlaceName | AreaName
+_Value = TypeVar("_Value", bound=Query, covariant=True)
+
+
 @dataclass(frozen=True, slots=True)
-class ParsedQuery:
+class ParsedQuery(Generic[_Value]):
     """The parsed value plus what a person should know about how it was read.
 
     ``note`` and ``alternatives`` are set when a short code means two things
     (``W12``: a London district and an Eircode routing key).
     """
 
-    value: UKPostcode | Eircode | PlaceName | AreaName
+    value: _Value
     note: str | None = None
     alternatives: tuple[str, ...] = ()
 
@@ -180,7 +186,7 @@ class QueryParser:
         self._units = units
         self._emails = tuple(dict.fromkeys(emails))
 
-    def parse(self, text: str) -> ParsedQuery:
+    def parse(self, text: str) -> ParsedQuery[Query]:
         """Turn ``text`` into a :class:`ParsedQuery` or raise an :class:`InvalidQuery` subclass."""
         cleaned = clean(text)
         upper = cleaned.upper()
@@ -236,7 +242,7 @@ class QueryParser:
 
     # -- slips --------------------------------------------------------------------------
 
-    def _parse_code_or_slip(self, compact: str, spaced: str, typed: str) -> ParsedQuery | None:
+    def _parse_code_or_slip(self, compact: str, spaced: str, typed: str) -> ParsedQuery[Code] | None:
         """Parse a code as typed; only if that fails, as the one real reading of a slip in it.
 
         ``spaced`` is the code in capitals as the patterns read it, ``typed``
@@ -249,7 +255,7 @@ class QueryParser:
             return self._slip(compact, typed, exc)
         return parsed or self._slip(compact, typed, None)
 
-    def _slip(self, compact: str, typed: str, error: InvalidPostcode | None) -> ParsedQuery | None:
+    def _slip(self, compact: str, typed: str, error: InvalidPostcode | None) -> ParsedQuery[Code] | None:
         reading, suggestions = slips.choose(slips.readings(compact), self._verdict)
         if reading:
             parsed = self._parse_code(reading.compact, reading.spaced)
@@ -285,7 +291,7 @@ class QueryParser:
         if len(found) >= 2 and not _SECTOR.fullmatch(upper):
             raise MultiplePostcodes(messages.several_postcodes(found))
 
-    def _parse_code(self, compact: str, spaced: str) -> ParsedQuery | None:
+    def _parse_code(self, compact: str, spaced: str) -> ParsedQuery[Code] | None:
         # Eircode first: a full one (A65 F4EK) can also fit the UK pattern, never the reverse,
         # since no UK postcode is seven characters starting letter, digit, digit.
         eircode = _EIRCODE.fullmatch(compact)
@@ -346,7 +352,7 @@ class QueryParser:
         district = self._known_district(outward, f"{outward} {digit}")
         return UKPostcode(area=area_of(district), district=district, sector_digit=digit)
 
-    def _outward(self, compact: str) -> ParsedQuery:
+    def _outward(self, compact: str) -> ParsedQuery[Code]:
         is_district = compact in self._districts
         is_key = compact in self._routing_keys
         if is_district and is_key:

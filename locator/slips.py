@@ -42,7 +42,7 @@ class Reading:
 
 def _fit(chars: str, shape: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     out, changes = [], []
-    for char, want in zip(chars, shape):
+    for char, want in zip(chars, shape, strict=True):
         if want == "D" and not char.isdigit():
             if char not in _TO_DIGIT:
                 return None

@@ -77,7 +77,7 @@ def load_sections(directory: str | os.PathLike[str] | None = None) -> tuple[Sect
             "add one file per section, named like 01-thread-veins.md."
         )
 
-    ordered = sorted((_order_and_slug(path) + (path,) for path in paths))
+    ordered = sorted(_order_and_slug(path) + (path,) for path in paths)
     sections: list[Section] = []
     seen: dict[str, Path] = {}
     for _order, slug, path in ordered:

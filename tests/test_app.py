@@ -7,11 +7,9 @@ drives Chromium).
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from geopy.distance import geodesic
@@ -23,8 +21,8 @@ from locator import Locator, messages
 from locator.contacts import home_contact
 from locator.errors import IndexUnavailable
 from locator.model import Region
+from tests.apptest import search, shown, the_map
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
 # However many clinics the clinics file lists.
 CLINICS = Locator.load().clinics
 
@@ -50,28 +48,11 @@ IMG_ONERROR = "<img src=x onerror=alert(1)>"
 # ------------------------------------------------------------------------ helpers
 
 
-@pytest.fixture
-def app() -> AppTest:
-    return AppTest.from_file(str(APP), default_timeout=60)
-
-
-def search(at: AppTest, text: str) -> AppTest:
-    """Type ``text`` in the field and press Enter (a rerun with the new value)."""
-    if not at._tree.children:  # the field exists only after a first run
-        at.run()
-    return at.text_input(key="postcode").input(text).run()
-
-
 def open_link(at: AppTest, **query) -> AppTest:
     """Open the page at ``/?key=value``, as from a bookmark or a shared link."""
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()
-
-
-def shown(markdown: str) -> str:
-    """What a reader sees of Markdown the app escaped: the backslashes go."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 class _Cells(HTMLParser):
@@ -150,13 +131,6 @@ def card_text(at: AppTest) -> str:
 
     walk(card(at))
     return "\n".join(parts)
-
-
-def the_map(at: AppTest) -> dict:
-    """The arguments the page gave st_folium: the Leaflet script, its JS/CSS links."""
-    maps = [e for e in at.get("component_instance") if "st_folium" in e.proto.component_name]
-    assert len(maps) == 1, f"expected one map, found {len(maps)}"
-    return json.loads(maps[0].proto.json_args)
 
 
 def no_traceback(at: AppTest) -> None:

@@ -10,8 +10,7 @@ import pytest
 
 from components.resources import map_layers_for
 from locator import map_layers
-
-from tests.test_app import app, search, shown, the_map  # noqa: F401  (app is a fixture)
+from tests.apptest import search, shown, the_map
 
 # Any absolute URL (http, https, ws, protocol-relative) in what the app sends the map's frame.
 ABSOLUTE_URL = re.compile(r"(?:[a-z][a-z0-9+.-]*:)?//([^/\"'\s`<>)]+)", re.IGNORECASE)

@@ -9,7 +9,14 @@ import pytest
 
 from locator import bulk
 from locator.bulk import (
-    COLUMNS, MAX_ROWS, MAX_UPLOAD_MB, answer_list, read_queries_csv, read_queries_text, to_csv, to_csv_bytes,
+    COLUMNS,
+    MAX_ROWS,
+    MAX_UPLOAD_MB,
+    answer_list,
+    read_queries_csv,
+    read_queries_text,
+    to_csv,
+    to_csv_bytes,
 )
 from locator.errors import FileTooLarge, InvalidQuery, LocatorError, TooManyRows, UnreadableFile
 

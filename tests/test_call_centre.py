@@ -9,13 +9,19 @@ from geopy.distance import geodesic
 from streamlit.testing.v1 import AppTest
 
 from components.call_centre import (
-    DOWNLOAD_LABEL, FIELD_LABEL, FIND_LIST, FIND_ONE, LIST_LABEL, UPLOAD_LABEL, as_text,
+    DOWNLOAD_LABEL,
+    FIELD_LABEL,
+    FIND_LIST,
+    FIND_ONE,
+    LIST_LABEL,
+    UPLOAD_LABEL,
+    as_text,
 )
 from locator import Locator
 from locator.bulk import COLUMNS, MAX_ROWS, MAX_UPLOAD_MB
-from locator.model import Region
 from locator.clinics import clinics_path, read_sites
 from locator.messages import about_miles
+from locator.model import Region
 
 DESK = str(Path(__file__).with_name("call_centre_app.py"))
 DUBLIN_ADDRESS = "Suites 509-510, Q House, 76 Furze Road, Sandyford, Dublin 18"
@@ -105,7 +111,7 @@ def test_every_clinics_distance_is_shown_nearest_first_in_miles_and_km(desk):
     table = ask(desk, "L1 8JQ").dataframe[0].value
     assert sorted(table["Clinic"]) == sorted(site.name for site in read_sites(clinics_path()))
     assert list(table["Miles"]) == sorted(table["Miles"])
-    for miles, km in zip(table["Miles"], table["Km"]):
+    for miles, km in zip(table["Miles"], table["Km"], strict=True):
         assert km == pytest.approx(miles * 1.609344, abs=0.2)
     answer = Locator.load().lookup("L1 8JQ")
     assert f"{about_miles(answer.distance.miles)} away" in sentence(desk)
@@ -113,7 +119,7 @@ def test_every_clinics_distance_is_shown_nearest_first_in_miles_and_km(desk):
 
 def test_a_northern_ireland_caller_sees_why_nearer_english_clinics_are_not_offered(desk):
     table = ask(desk, "BT1 1AA").dataframe[0].value
-    takes = dict(zip(table["Clinic"], table["Takes this caller"]))
+    takes = dict(zip(table["Clinic"], table["Takes this caller"], strict=True))
     assert takes["Dublin"] == "Yes" and takes["London"].startswith("No")
     assert "located approximately" in " ".join(c.value for c in desk.caption)
 
@@ -175,7 +181,7 @@ def test_a_list_shows_how_many_rows_went_to_each_clinic_and_why_others_failed(de
     every_clinic = {site.name: "0" for site in read_sites(clinics_path())}
     assert counts(desk) == every_clinic | {"Maidenhead": "2", "Dublin": "1", "Not located": "2"}
     problems = next(df.value for df in desk.dataframe if "Problem" in df.value.columns)
-    assert dict(zip(problems["Problem"], problems["Rows"])) == {"Not a real postcode": 1, "Unknown place": 1}
+    assert dict(zip(problems["Problem"], problems["Rows"], strict=True)) == {"Not a real postcode": 1, "Unknown place": 1}
     assert any("5 rows" in m.value and "3 found" in m.value for m in desk.markdown)
 
 

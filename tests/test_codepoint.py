@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from locator import Locator
-from locator import codepoint
+from locator import Locator, codepoint
 from locator.index import INDEX_PATH_ENV
 
 REPO = Path(__file__).resolve().parent.parent

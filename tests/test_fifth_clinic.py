@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ serves = ["GB", "IM", "JE", "GG"]
 
 
 @pytest.fixture(scope="module")
-def five(tmp_path_factory) -> dict[str, str]:
+def five(tmp_path_factory) -> Iterator[dict[str, str]]:
     """The environment of a checkout whose clinics file lists a fifth clinic."""
     folder = tmp_path_factory.mktemp("five-clinics")
     clinics = folder / "clinics.toml"
@@ -90,7 +91,7 @@ def test_the_cli_csv_and_the_list_path_use_the_new_clinic(five, locator5):
     assert per_clinic["Manchester"] == 2 and len(per_clinic) == 5
     done = cli(five, "--csv", "-", stdin="Postcode\n" + "\n".join(queries) + "\n")
     assert list(csv.DictReader(io.StringIO(done.stdout))) == list(csv.DictReader(io.StringIO(to_csv(rows))))
-    for query, row in zip(queries, rows):  # the list answers as one lookup does
+    for query, row in zip(queries, rows, strict=True):  # the list answers as one lookup does
         if row["Nearest clinic"]:
             assert locator5.lookup(query).clinic.name == row["Nearest clinic"]
 

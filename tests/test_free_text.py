@@ -12,7 +12,6 @@ from locator.model import Precision, Region
 from locator.postcodes import parse
 
 
-
 def ok(answer, normalised, precision):
     assert answer.location.normalised == normalised
     assert answer.location.precision is precision

@@ -211,5 +211,6 @@ def test_a_session_token_proves_this_passphrase_for_twelve_hours():
     assert not staff.token_valid(token, "another passphrase", now=1_000)
     issued, mac = token.split(".")
     assert not staff.token_valid(f"{int(issued) + 1}.{mac}", PASSPHRASE, now=1_000)
-    for forged in (None, "", ".", "abc.def", f"{issued}.", "1" * 40 + "." + mac, 42):
+    forgeries: tuple = (None, "", ".", "abc.def", f"{issued}.", "1" * 40 + "." + mac, 42)
+    for forged in forgeries:
         assert not staff.token_valid(forged, PASSPHRASE, now=1_000)

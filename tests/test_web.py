@@ -13,7 +13,6 @@ from web.api import Admission, ApiError
 from web.headers import ORIGINS_ENV, allowed_origins, frame_ancestors, trust_host_messages_from
 from web.privacy import DropQueryStrings, TracebackWithoutMessages, redacted_traceback
 
-
 # ------------------------------------------------------------------ CLINIC_LOCATOR_ALLOWED_ORIGINS
 
 

@@ -136,12 +136,13 @@ class Cors:
         if scope["method"] == "OPTIONS" and origin is not None and "access-control-request-method" in headers:
             await self._preflight(allowed, origin, headers)(scope, receive, send)
             return
+        allowed_origin = origin.encode("latin-1") if allowed and origin is not None else None
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":
                 extra = [(b"vary", b"Origin")]
-                if allowed:
-                    extra += [(b"access-control-allow-origin", origin.encode("latin-1")),
+                if allowed_origin is not None:
+                    extra += [(b"access-control-allow-origin", allowed_origin),
                               (b"access-control-expose-headers", b"Retry-After")]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)

@@ -37,7 +37,7 @@ def api(app_url):
 
 @pytest.fixture(scope="module")
 def cli_answers() -> dict[str, dict]:
-    return dict(zip(QUERIES, cli_lines(QUERIES)))
+    return dict(zip(QUERIES, cli_lines(QUERIES), strict=True))
 
 
 def assert_json_error(response: requests.Response, status: int) -> dict:

@@ -127,7 +127,7 @@ def expected_row(locator, query: str) -> dict:
 
 
 def as_read(row: dict) -> dict:
-    read = {column: shown_as(row[column]) for column in COLUMNS}
+    read: dict[str, str | float] = {column: shown_as(row[column]) for column in COLUMNS}
     for column in ("Miles", "Km"):
         read[column] = float(read[column]) if read[column] else ""
     return read

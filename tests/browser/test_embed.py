@@ -4,8 +4,6 @@ allowed origins may frame it."""
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import Page, expect
 
 from components.search import LABEL

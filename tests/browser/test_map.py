@@ -18,6 +18,7 @@ from . import screenshot, wait_for_app
 from .axe import run_axe
 from .test_find_clinic import MAP_FRAME as FRAME
 from .test_find_clinic import search
+
 PHONE = (375, 812)
 
 # Inside the map's frame: is each named thing's box within the map's box?
@@ -76,12 +77,12 @@ def test_on_arrival_the_map_shows_land_sea_towns_who_goes_where_and_every_clinic
     expect(legend.get_by_role("checkbox", name="Who goes where")).to_be_checked()
     words = legend.locator("li").all_inner_texts()
     assert len(words) == len(locator.clinics)
-    for clinic, line in zip(locator.clinics, words):
+    for clinic, line in zip(locator.clinics, words, strict=True):
         assert line.endswith(f": {clinic.name}") and line.split(":")[0].strip()
 
     # Not a flat box: land, sea, colours and names.
     png = Image.open(io.BytesIO(page.locator(FRAME).screenshot())).convert("RGB")
-    colours = png.getcolors(maxcolors=1 << 20)
+    colours = png.getcolors(maxcolors=1 << 20) or []
     assert len(colours) > 50
     assert max(count for count, _ in colours) < 0.6 * png.width * png.height
     screenshot(page, "map-arrival")

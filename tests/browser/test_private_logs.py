@@ -7,7 +7,6 @@ link); then everything it wrote is searched for what was asked and where it is.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -15,7 +14,6 @@ import requests
 from playwright.sync_api import expect
 
 from components.search import LABEL
-from components.staff_sign_in import PASSPHRASE_LABEL
 
 from . import STAFF_PASSPHRASE, sign_in, start_streamlit, wait_for_app
 
