@@ -23,10 +23,9 @@ import pytest
 
 from locator import messages
 from locator.clinics import CLINICS_TOML
+from tests.browser import start_streamlit
 from web.public_url import PUBLIC_URL_ENV
 from web.site_files import NOT_FOR_CRAWLERS, PUBLIC_PAGES
-
-from tests.browser import start_streamlit
 
 PUBLIC = "https://clinics.example.org"
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options")
@@ -71,7 +70,7 @@ class Reply:
 
 def fetch(base: str, path: str, method: str = "GET", **headers: str) -> Reply:
     parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection = http.client.HTTPConnection(parts.hostname or "localhost", parts.port, timeout=60)
     try:
         connection.request(method, path, headers={k.replace("_", "-"): v for k, v in headers.items()})
         return Reply(connection.getresponse())
@@ -179,7 +178,7 @@ def test_each_clinic_is_described_for_search_engines_as_in_the_clinics_file(serv
     page = parsed(fetch(server.url, "/").text)
     clinics = clinics_file()
     assert len(page.json_ld) == len(clinics)
-    for data, clinic in zip(page.json_ld, clinics):
+    for data, clinic in zip(page.json_ld, clinics, strict=True):
         assert data["@context"] == "https://schema.org" and data["@type"] == "MedicalClinic"
         assert clinic["name"] in data["name"]
         assert data["email"] == clinic["email"]

@@ -59,7 +59,8 @@ def post_raw(api: str, body: str | bytes) -> requests.Response:
 
 @pytest.mark.parametrize("escaped", UNREADABLE)
 def test_a_query_that_cannot_be_read_gets_its_own_error_and_the_rest_are_answered(api, escaped):
-    body = '{"queries": [%s]}' % ", ".join([json.dumps(GOOD[0]), escaped, *map(json.dumps, GOOD[1:])])
+    queries = ", ".join([json.dumps(GOOD[0]), escaped, *map(json.dumps, GOOD[1:])])
+    body = f'{{"queries": [{queries}]}}'
     response = post_raw(api, body)
     assert response.status_code == 200, response.text
     response.content.decode("utf-8")  # strict: the echo of a broken query is still UTF-8
