@@ -22,8 +22,8 @@ from components.view import ClinicPin, answer_card, clinic_pins, search_pin
 from locator import Locator, LocatorError
 from locator.map_layers import Tiles
 from locator.position import device_failure
-from web.metrics import PAGE, counted_search
 from locator.sources import sources
+from web.metrics import PAGE, counted_search
 
 
 # The query parameter that carries a search to the About treatment page and back.

@@ -112,10 +112,10 @@ def main() -> None:
     servers = [start_streamlit(t.script) for t in apps]
     try:
         # One session each first: caches filled, the index loaded, as on a server that has been up a while.
-        for target, server in zip(apps, servers):
+        for target, server in zip(apps, servers, strict=True):
             asyncio.run(load(Target(target.name, "", target.label, target.answer), server.url, server.proc.pid, 1, 1))
         for r in range(args.rounds):
-            order = list(zip(apps, servers))
+            order = list(zip(apps, servers, strict=True))
             for target, server in order if r % 2 == 0 else order[::-1]:
                 asyncio.run(load(target, server.url, server.proc.pid, args.sessions, args.searches))
     finally:

@@ -118,8 +118,9 @@ def _lists(locator, staff: StaffMember) -> None:
     new_file = upload is not None and upload.file_id != st.session_state.get(_UPLOAD_SEEN)
     if pasted:
         shown = _run(locator, staff, "paste", lambda: bulk.read_queries_text(text or ""))
-    elif new_file:
-        shown = _run(locator, staff, "upload", lambda: bulk.read_queries_csv(upload.getvalue()))
+    elif upload is not None and new_file:
+        data = upload.getvalue()
+        shown = _run(locator, staff, "upload", lambda: bulk.read_queries_csv(data))
     elif upload is None and shown is not None and shown.source == "upload":
         shown = None  # the file was removed, and its answer with it
     st.session_state[_STATE] = shown
@@ -156,7 +157,7 @@ def _show_result(result: ListResult, staff: StaffMember) -> None:
         return
     st.markdown(f"**{total:,} rows**: {total - failed:,} found, {failed:,} could not be located.")
     columns = st.columns(len(result.per_clinic) + 1)
-    for column, (clinic, n) in zip(columns, result.per_clinic.items()):
+    for column, (clinic, n) in zip(columns, result.per_clinic.items(), strict=False):
         column.metric(clinic, f"{n:,}")
     columns[-1].metric("Not located", f"{failed:,}")
     if result.per_error:

@@ -330,7 +330,7 @@ class QueryParser:
             return
         if _OUTWARD_ONLY.fullmatch(inward):
             return  # two outward codes (SL6 HP7): several postcodes, said later
-        misplaced = [(c, want) for c, want in zip(inward, ("a digit", "a letter", "a letter"))
+        misplaced = [(c, want) for c, want in zip(inward, ("a digit", "a letter", "a letter"), strict=False)
                      if c.isdigit() != (want == "a digit")]
         digit = inward[0] if inward[0].isdigit() else slips.as_digit(inward[0])
         instead = f"{outward} {digit}" if digit else outward

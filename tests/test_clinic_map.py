@@ -23,11 +23,16 @@ import folium
 import folium.plugins
 import jinja2.utils
 import pytest
-import streamlit_folium
 
 from components.clinic_map import assets, layers
-from components.clinic_map.assets import (FRAME_ASSET_BASE, FRAME_STATIC, MAP_CSS, MAP_JS, check_local_links,
-                                          listed_links)
+from components.clinic_map.assets import (
+    FRAME_ASSET_BASE,
+    FRAME_STATIC,
+    MAP_CSS,
+    MAP_JS,
+    check_local_links,
+    listed_links,
+)
 from components.clinic_map.layers import Catchment, build_map, search_layer
 from components.clinic_map.show import show_map
 from components.view import SearchPin, clinic_pins
@@ -61,7 +66,7 @@ ENGLISH = BY_ID[next(c.id for c in CORE_CLINICS if Region.GREAT_BRITAIN in c.ser
 CATCHMENT = Catchment.from_built({
     "fingerprint": "0123456789abcdef0123", "png": "catchment.png", "bounds": [[49.0, -11.0], [61.0, 2.2]],
     "clinics": [{"id": c.id, "name": c.name, "colour": colour.hex, "colour_name": colour.name}
-                for c, colour in zip(CLINICS, palette())],
+                for c, colour in zip(CLINICS, palette(), strict=False)],
 })
 
 
@@ -85,14 +90,6 @@ def _calls(page: str, function: str) -> list[dict]:
 def _hosts(text: str) -> set[str]:
     # Leaflet's own attribution prefix links to leafletjs.com: a link a person may follow, never loaded.
     return {h for h in ABSOLUTE_URL.findall(text)} - {"leafletjs.com"}
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    """What show_map hands to st_folium's frontend: a list of the component calls' arguments."""
-    calls: list[dict] = []
-    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: calls.append(kwargs) or {})
-    return calls
 
 
 def _is_local(url: str) -> bool:

@@ -9,20 +9,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import streamlit_folium
 
-from components.clinic_map import DEFAULT_HEIGHT, build_map, search_layer, show_map
-from components.clinic_map import folium_frame
+from components.clinic_map import DEFAULT_HEIGHT, build_map, folium_frame, search_layer, show_map
 from tests.test_clinic_map import CATCHMENT, CLINICS, TILES, _search
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    """What show_map hands to st_folium's frontend: a list of the component calls' arguments."""
-    calls: list[dict] = []
-    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: calls.append(kwargs) or {})
-    return calls
 
 
 def test_the_frame_is_sent_exactly_what_st_folium_itself_would_send(sent):
@@ -40,7 +30,12 @@ def test_the_frame_is_sent_exactly_what_st_folium_itself_would_send(sent):
 
 def test_the_base_map_is_rendered_once_per_process(monkeypatch):
     rendered = []
-    monkeypatch.setattr(folium_frame, "build_map", lambda *a, **kw: rendered.append(a) or build_map(*a, **kw))
+
+    def counted(*args, **kwargs):
+        rendered.append(args)
+        return build_map(*args, **kwargs)
+
+    monkeypatch.setattr(folium_frame, "build_map", counted)
     monkeypatch.setattr(folium_frame, "_BASE_FRAMES", {})
     first = folium_frame.base_frame(CLINICS, CATCHMENT, None, "the_map", DEFAULT_HEIGHT)
     again = folium_frame.base_frame(CLINICS, CATCHMENT, None, "the_map", DEFAULT_HEIGHT)

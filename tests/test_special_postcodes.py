@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from locator import reference, special
 from locator.errors import InvalidPostcode, NonGeographic, RetiredPostcode
 from locator.model import Precision
-
 from tests.test_properties import PROPERTY, live_postcode
 
 TABLE = tomllib.loads(special.SPECIAL_TOML.read_text(encoding="utf-8"))

@@ -38,9 +38,9 @@ class Map(folium.Map):
     st_folium's own page already has ``width=device-width,initial-scale=1``.
     """
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # folium's Map.render returns None too
         super().render(**kwargs)
-        header = self.get_root().header
+        header = self.get_root().header  # type: ignore[attr-defined]  # the root of a Map is a Figure
         name = self.get_name()
         if name in header._children:
             scrubbed = _VIEWPORT_META.sub("", header._children[name].render())
@@ -67,6 +67,8 @@ class _Call(MacroElement):
     def map_name(self) -> str:
         element = self._parent
         while not isinstance(element, folium.Map):
+            if element is None:
+                raise ValueError("this element is not on a map")
             element = element._parent
         return element.get_name()
 

@@ -16,10 +16,24 @@ from typing import Any, Protocol
 
 import folium
 
-from components.clinic_map.assets import (FRAME_ASSET_BASE, FRAME_STATIC, FRAME_TITLE, LAND_URL,
-                                          LEAFLET_VERSION, asset_links, unmappable)
-from components.clinic_map.elements import (Background, DefaultIconPath, FitView, Map, PlaceLabelsOnceStyled,
-                                            SpreadMarkers, stable)
+from components.clinic_map.assets import (
+    FRAME_ASSET_BASE,
+    FRAME_STATIC,
+    FRAME_TITLE,
+    LAND_URL,
+    LEAFLET_VERSION,
+    asset_links,
+    unmappable,
+)
+from components.clinic_map.elements import (
+    Background,
+    DefaultIconPath,
+    FitView,
+    Map,
+    PlaceLabelsOnceStyled,
+    SpreadMarkers,
+    stable,
+)
 
 # Room round the fitted points, in pixels: (left, top) and (right, bottom).
 # A marker's pin stands 41 px above its point; the searched place's label

@@ -37,7 +37,7 @@ def scrape(url: str, **headers: str) -> tuple[str, Counter]:
     samples: Counter = Counter()
     for family in text_string_to_metric_families(response.text):
         for s in family.samples:
-            samples[(s.name, tuple(sorted(s.labels.items())))] = s.value
+            samples[(s.name, tuple(sorted(s.labels.items())))] = s.value  # type: ignore[assignment]  # floats
     return response.text, samples
 
 
