@@ -11,8 +11,7 @@ from components.clinic_list import show_clinic_list
 from components.clinic_map import Catchment, show_map, show_map_notes
 from components.footer import show_footer
 from components.my_location import DevicePosition, my_location_button
-from components.resources import (load_locator, locator_or_stop, map_layers_for, postcodes_release,
-                                  treatment_or_stop)
+from components.resources import load_locator, locator_or_stop, map_layers_for, postcodes_release, treatment_or_stop
 from components.search import KEY, LABEL, search_field, search_for, search_hint
 from components.search_feedback import search_feedback
 from components.search_problem import KEY as PROBLEM_KEY
@@ -24,7 +23,6 @@ from locator.map_layers import Tiles
 from locator.position import device_failure
 from locator.sources import sources
 from web.metrics import PAGE, counted_search
-
 
 # The query parameter that carries a search to the About treatment page and back.
 BACK = "search"

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from locator import LocatorError, bulk
 from locator.answer import Answer, error_dict
 from locator.text import readable
-
 from tests.test_properties import PROPERTY
 
 # Every code point, surrogates included (hypothesis leaves them out unless asked).

@@ -10,7 +10,6 @@ import json
 import subprocess
 import sys
 import tomllib
-
 import urllib.parse
 
 import pytest
@@ -139,7 +138,7 @@ def test_a_batch_of_any_text_gets_one_answer_or_error_per_query_in_order(api, te
     assert response.status_code == 200, response.text
     results = response.json()["results"]
     assert len(results) == len(queries) and results[-1]["ok"]
-    for result, sent in zip(results, queries):
+    for result, sent in zip(results, queries, strict=True):
         assert_answer_or_query_error(result, sent)
 
 

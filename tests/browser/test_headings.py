@@ -22,7 +22,7 @@ def headings(page: Page) -> list[tuple[int, str]]:
 def assert_in_order(found: list[tuple[int, str]]) -> None:
     assert found and found[0][0] == 1, found
     assert [level for level, _ in found].count(1) == 1, found
-    for (before, _), (level, text) in zip(found, found[1:]):
+    for (before, _), (level, text) in zip(found, found[1:], strict=False):
         assert level <= before + 1, f"{text!r} is an h{level} straight after an h{before}: {found}"
 
 

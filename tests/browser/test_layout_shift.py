@@ -9,6 +9,8 @@ The map's frame is counted on its own: its view moves to fit an answer, by desig
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -32,7 +34,7 @@ new PerformanceObserver(list => {
 """
 _TOTAL = "() => window.__shifts.reduce((sum, e) => sum + e.value, 0)"
 CLS_LIMIT = 0.05
-SIZES = {
+SIZES: dict[str, dict[str, Any]] = {
     # Lighthouse's phone (Moto G Power) and desktop screens.
     "phone": dict(viewport=(412, 823), is_mobile=True, has_touch=True),
     "desktop": dict(viewport=(1350, 940)),

@@ -23,8 +23,8 @@ from web.sign_outs import STATE_DIR_ENV
 
 from . import _free_port, screenshot, start_streamlit, wait_for_app
 from .axe import run_axe
-from .test_call_centre import download_results
 from .oidc import LOGIN_BUTTON, LOGIN_FIELD, LOGOUT_BUTTON, PASSWORD_FIELD, OidcProvider, auth_secrets
+from .test_call_centre import download_results
 
 DESK = "/call-centre"
 ALLOWED, IN_GROUP, OTHER_DOMAIN = "alice@clinic.example", "carol@partner.example", "mallory@elsewhere.example"
