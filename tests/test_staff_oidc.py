@@ -215,9 +215,12 @@ def run_flow(path: str, query: str, status: int, headers: list[tuple[bytes, byte
     async def send(message):
         sent.append(message)
 
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
     async def call():
         scope = {"type": "http", "path": path, "query_string": query.encode(), "headers": []}
-        await SignInFlow(streamlit_route, config=lambda: config)(scope, None, send)
+        await SignInFlow(streamlit_route, config=lambda: config)(scope, receive, send)
 
     anyio.run(call)
     return {"status": sent[0]["status"], "headers": sent[0]["headers"], "body": b"".join(m.get("body", b"")
