@@ -15,6 +15,7 @@ import signal
 import pytest
 from playwright.sync_api import Page, expect
 
+from locator import messages
 from serve.haproxy import STICKY_COOKIE
 from tests.serve_harness import free_ports, start_service
 from web.public_url import PUBLIC_URL_ENV
@@ -22,7 +23,7 @@ from web.public_url import PUBLIC_URL_ENV
 from . import wait_for_app
 from .oidc import LOGOUT_BUTTON, OidcProvider, auth_secrets
 from .test_serve_browser import only_reconnection_errors, pinned_to
-from .test_staff_oidc import ALLOWED, DESK, desk, put_back, sign_in_as
+from .test_staff_oidc import ALLOWED, DESK, OTHER_DOMAIN, desk, put_back, sign_in_as
 
 pytestmark = pytest.mark.serve
 
@@ -83,5 +84,22 @@ def test_signing_out_on_one_replica_ends_the_sign_in_on_the_other(page: Page, ba
     wait_for_app(page)
     assert pinned_to(page) == other
     expect(page.get_by_text("You signed out of the desk")).to_be_visible()
+    expect(desk(page)).to_have_count(0)
+    only_reconnection_errors(page)
+
+
+@pytest.mark.allow_page_errors
+def test_through_the_balancer_another_domain_is_not_allowed_and_a_tampered_cookie_is_refused(page: Page, balanced):
+    service, _ = balanced
+    sign_in_as(page, service.url, OTHER_DOMAIN)
+    expect(page.get_by_role("alert")).to_contain_text("is not allowed to use the call-centre desk")
+    expect(desk(page)).to_have_count(0)
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "_streamlit_user"]
+    payload, _, signature = cookie["value"].partition(".")
+    forged = payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB") + "." + signature
+    page.context.add_cookies([{"name": cookie["name"], "value": forged, "url": service.url}])
+    page.goto(service.url + DESK)
+    wait_for_app(page)
+    expect(page.get_by_text(messages.SIGN_IN_AGAIN)).to_be_visible()
     expect(desk(page)).to_have_count(0)
     only_reconnection_errors(page)
