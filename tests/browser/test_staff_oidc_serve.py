@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import re
 import signal
+import time
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from locator import messages
 from serve.haproxy import STICKY_COOKIE
-from tests.serve_harness import free_ports, start_service
+from tests.serve_harness import free_ports, self_signed, start_service
 from web.public_url import PUBLIC_URL_ENV
 
 from . import wait_for_app
@@ -102,4 +103,37 @@ def test_through_the_balancer_another_domain_is_not_allowed_and_a_tampered_cooki
     wait_for_app(page)
     expect(page.get_by_text(messages.SIGN_IN_AGAIN)).to_be_visible()
     expect(desk(page)).to_have_count(0)
+    only_reconnection_errors(page)
+
+
+@pytest.fixture(scope="module")
+def balanced_https(tmp_path_factory):
+    """One replica behind HAProxy terminating TLS (a test-made certificate): the public origin is https."""
+    folder = tmp_path_factory.mktemp("oidc-serve-tls")
+    cert, key = self_signed(folder)
+    port, http_port = free_ports(2)
+    public = f"https://127.0.0.1:{port}"
+    provider = OidcProvider(free_ports(1)[0], [f"{public}/oauth2callback"])
+    secrets = auth_secrets(folder / "secrets.toml", f"{public}/oauth2callback", provider.metadata_url)
+    try:
+        service = start_service(1, "--tls-cert", str(cert), "--tls-key", str(key), "--http-port", str(http_port),
+                                tmp=folder, tls=True, port=port,
+                                env={"STREAMLIT_SECRETS_FILES": str(secrets), PUBLIC_URL_ENV: public})
+    except Exception:
+        provider.stop()
+        raise
+    yield service, provider
+    service.stop()
+    provider.stop()
+
+
+@pytest.mark.allow_page_errors
+def test_behind_tls_the_callback_is_the_public_https_origin_and_the_sign_in_cookie_is_secure(new_page, balanced_https):
+    service, _ = balanced_https
+    page = new_page(ignore_https_errors=True)
+    sign_in_as(page, service.url, ALLOWED)
+    expect(desk(page)).to_be_visible()
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "_streamlit_user"]
+    assert cookie["secure"] and cookie["httpOnly"]
+    assert 0 < cookie["expires"] - time.time() <= 10 * 3600 + 60  # a working day, not Streamlit's 30 days
     only_reconnection_errors(page)
