@@ -48,10 +48,10 @@ def choose(accept_encoding: str, available: Iterable[str]) -> str | None:
     return None
 
 
-def compress(data: bytes, coding: str) -> bytes:
-    """``data`` compressed as hard as each coding goes: done once per file or page, never per request."""
+def compress(data: bytes, coding: str, brotli_quality: int = 11) -> bytes:
+    """``data`` compressed (by default as hard as each coding goes): once per file or page, never per request."""
     if coding == "br":
-        return bytes(brotli.compress(data, quality=11))
+        return bytes(brotli.compress(data, quality=brotli_quality))
     if coding == "gzip":
         return gzip.compress(data, compresslevel=9, mtime=0)
     raise ValueError(f"unknown content coding {coding!r}")

@@ -74,8 +74,9 @@ class PlainSearch:
         try:
             card = answer_card(counted_search(PLAIN, locator.lookup, query))
         except LocatorError as exc:
+            # 200, as a form shown again with its error is (GOV.UK's pattern): a 4xx page is a console error.
             section = plain_html.problem(exc.message, exc.suggestions)
-            return 422, _page(TITLE_PREFIX + plain_html.PROBLEM_HEADING, section, query, invalid=True, pins=pins)
+            return 200, _page(TITLE_PREFIX + plain_html.PROBLEM_HEADING, section, query, invalid=True, pins=pins)
         return 200, _page(f"Nearest clinic: {card.clinic_name}", plain_html.answer(card), query, invalid=False,
                           pins=pins)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -20,6 +19,8 @@ from web.plain_search import PlainSearch
 from web.public_url import public_url
 from web.readiness import Readiness
 from web.site_files import SiteFiles
+from web.static_files import PrecompressedStatic
+from web.static_trees import declared_components
 
 
 def server_options(get_locator: Callable[[], Locator]) -> dict:
@@ -39,7 +40,8 @@ def server_options(get_locator: Callable[[], Locator]) -> dict:
         "middleware": [Middleware(SecurityHeaders, origins=origins), Middleware(metrics.ApiRequests),
                        Middleware(Cors, origins=origins),
                        Middleware(PageHtml, get_locator=get_locator, public=public),
-                       Middleware(sign_in_flow.SignInFlow, config=_sign_in_config)],
+                       Middleware(sign_in_flow.SignInFlow, config=_sign_in_config),
+                       Middleware(PrecompressedStatic)],
     }
 
 
@@ -72,12 +74,9 @@ async def _register_components(_app) -> AsyncIterator[None]:
     modules, so a component added later needs nothing here.
     """
     from streamlit import runtime
-    from streamlit.components.v1.custom_component import CustomComponent
 
     nodelay.set_on_listening_sockets()  # bound by now, not yet accepting: see web/nodelay.py
     registry = runtime.get_instance().component_registry
-    for module in list(sys.modules.values()):
-        for value in list(getattr(module, "__dict__", {}).values()):
-            if isinstance(value, CustomComponent):
-                registry.register_component(value)
+    for component in declared_components():
+        registry.register_component(component)
     yield

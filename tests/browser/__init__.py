@@ -315,8 +315,8 @@ class StreamlitServer:
 
 
 def start_streamlit(script: str, *args: str, env: dict[str, str] | None = None, ready_timeout: float = 60.0,
-                    attempts: int = 3, port: int | None = None) -> StreamlitServer:
-    """Start `streamlit run <script>` (path relative to the repo root) on a free port.
+                    attempts: int = 3, port: int | None = None, root: Path = REPO_ROOT) -> StreamlitServer:
+    """Start `streamlit run <script>` (path relative to `root`, the repo root by default) on a free port.
 
     Returns once /_stcore/health answers "ok"; raises with the server's output if it
     exits or does not answer within ready_timeout. Extra args go to `streamlit run`;
@@ -325,8 +325,8 @@ def start_streamlit(script: str, *args: str, env: dict[str, str] | None = None, 
     sign-in's redirect URI) rather than a free one.
     """
     __tracebackhide__ = True
-    if not (REPO_ROOT / script).is_file():
-        raise FileNotFoundError(f"no Streamlit script {script!r} under {REPO_ROOT}")
+    if not (root / script).is_file():
+        raise FileNotFoundError(f"no Streamlit script {script!r} under {root}")
     logs = ARTIFACTS / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     fixed_port = port
@@ -345,7 +345,7 @@ def start_streamlit(script: str, *args: str, env: dict[str, str] | None = None, 
         ]
         with open(log_path, "wb") as out:  # a file, not a pipe: a full pipe would block the server
             proc = subprocess.Popen(
-                cmd, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True,
                 env={**os.environ, "PYTHONUNBUFFERED": "1", PASSPHRASE_ENV: STAFF_PASSPHRASE, **(env or {})},
             )
