@@ -95,7 +95,7 @@ def first_visit(browser, app: App, throttle: bool) -> tuple[int, int, float]:
 def keepalive_ms(url: str, n: int = 30) -> float:
     """Median milliseconds per request, ``n`` requests on one kept-alive connection (after the first)."""
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
     times = []
     try:
         for _ in range(n + 1):
@@ -121,7 +121,7 @@ def main() -> None:
     apps.append(App("app.py (this checkout)", "app.py", REPO_ROOT, field_ready, True))
     servers = [start_streamlit(a.script, root=a.root) for a in apps]
     try:
-        for app, server in zip(apps, servers):
+        for app, server in zip(apps, servers, strict=True):
             app.url = server.url
             app.keepalive_ms = keepalive_ms(server.url)
         with sync_playwright() as pw:

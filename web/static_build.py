@@ -24,8 +24,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from web.encodings import SUFFIX, compress
-from web.static_trees import (APP_STATIC, BUILD_DIR, MANIFEST, STREAMLIT_STATIC, Entry, component_dirs,
-                              read_manifest, write_manifest)
+from web.static_trees import (
+    APP_STATIC,
+    BUILD_DIR,
+    MANIFEST,
+    STREAMLIT_STATIC,
+    Entry,
+    component_dirs,
+    read_manifest,
+    write_manifest,
+)
 
 #: What is worth compressing: text formats (fonts in WOFF2, PNG, WebP and the like are compressed already).
 COMPRESSIBLE = frozenset({".js", ".mjs", ".css", ".html", ".json", ".geojson", ".svg", ".txt", ".xml",

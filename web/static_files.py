@@ -29,8 +29,8 @@ import dataclasses
 import hashlib
 import os
 import re
-from email.utils import formatdate
 from dataclasses import dataclass
+from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import parse_qs
 
