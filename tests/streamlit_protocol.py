@@ -42,12 +42,15 @@ class Session:
         self.page_hash = ""
         self.field_id = ""
         self.fragment_id = ""
+        self.load_s = 0.0  # the page's first run: rerun sent -> script finished
 
     async def open(self, query_string: str = "") -> list[tuple[float, str]]:
         """Connect and run the page (at ``?query_string``); returns the texts of its first run."""
         self.ws = await websockets.connect(self.url, subprotocols=[Subprotocol("streamlit")], max_size=None,
                                            ssl=self.ssl, open_timeout=self.timeout_s)
+        started = time.perf_counter()
         texts = await self.run(query_string=query_string)
+        self.load_s = time.perf_counter() - started
         if not self.field_id:
             raise RuntimeError(f"no text field labelled with {self.label!r} on the page; saw {texts[:5]}")
         return texts
