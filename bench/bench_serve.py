@@ -43,7 +43,8 @@ sys.path.insert(0, str(REPO_ROOT / "bench"))
 
 from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 
-from bench_load import POSTCODES, Session, p95  # noqa: E402
+from bench_load import POSTCODES, p95  # noqa: E402
+from tests.streamlit_protocol import Session  # noqa: E402
 from web.readiness import READY_PATH  # noqa: E402
 
 LABEL = "postcode"  # a word of the search field's label
@@ -61,6 +62,7 @@ class Run:
     search_wall_s: float = 0.0
     cpu_s: float = 0.0
     rss_mb: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the first few failures, for the report
 
     @property
     def searches_per_s(self) -> float:
@@ -152,8 +154,10 @@ async def drive(run: Run, service: Service, searches: int, load_timeout: float, 
         except asyncio.TimeoutError:
             run.load_timeouts += 1
             return None
-        except Exception:  # refused, reset: a failed page load
+        except Exception as exc:  # refused, reset: a failed page load
             run.failed += 1
+            if len(run.errors) < 3:
+                run.errors.append(f"page load: {type(exc).__name__}: {exc}")
             return None
         run.loads.append(session.load_s)
         return session
@@ -169,8 +173,10 @@ async def drive(run: Run, service: Service, searches: int, load_timeout: float, 
             postcode = POSTCODES[(i + k) % len(POSTCODES)]
             try:
                 latency, right = await session.search(postcode, answers[postcode])
-            except Exception:
+            except Exception as exc:
                 run.failed += 1
+                if len(run.errors) < 3:
+                    run.errors.append(f"search: {type(exc).__name__}: {exc}")
                 return
             run.latencies.append(latency)
             run.wrong += not right
@@ -206,7 +212,7 @@ def main() -> None:
                 run = Run(replicas, sessions)
                 asyncio.run(drive(run, service, args.searches, args.load_timeout, answers))
                 runs.append(run)
-                print(line(run), flush=True)
+                print(line(run), *run.errors, sep="\n  ", flush=True)
         finally:
             service.stop()
     report(runs, args)

@@ -22,7 +22,7 @@ from pathlib import Path
 import jinja2
 
 from serve.errors import ServeError
-from web.readiness import READY_PATH
+from web.readiness import HEALTH_PORT_OFFSET, READY_PATH
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "deploy" / "haproxy.cfg.j2"
 BACKEND = "replicas"
@@ -34,10 +34,11 @@ SEARCH_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 @dataclass(frozen=True)
 class Slot:
-    """One ``server`` line: its name (also its cookie value) and its loopback port."""
+    """One ``server`` line: its name (also its cookie value), its host and port; checks on ``port + 1000``."""
 
     name: str
     port: int
+    host: str = "127.0.0.1"  # another host in the deploy recipes (deploy/compose.yaml's replicas)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class BalancerConfig:
     http_port: int | None = None
     public_origin: str | None = None  # where plain HTTP is sent; else the Host asked for, on `port`
     maxconn: int = 4096
+    dns: str | None = None  # a nameserver for the replicas' host names (deploy/compose.yaml), else none
 
     def render(self) -> str:
         template = jinja2.Template(TEMPLATE.read_text(encoding="utf-8"), undefined=jinja2.StrictUndefined,
@@ -62,7 +64,8 @@ class BalancerConfig:
             bind_address=self.bind_address, port=self.port, http_port=self.http_port, tls=self.tls_pem is not None,
             tls_pem=self.tls_pem, redirect_origin=self._redirect_origin(), runtime_socket=self.runtime_socket,
             maxconn=self.maxconn, cookie=STICKY_COOKIE, ready_path=READY_PATH, slots=self.slots,
-            stats_port=self.stats_port, in_service=self.in_service)
+            stats_port=self.stats_port, in_service=self.in_service, health_offset=HEALTH_PORT_OFFSET,
+            dns=self.dns)
 
     def _redirect_origin(self) -> str:
         if self.public_origin:

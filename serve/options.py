@@ -18,6 +18,7 @@ from pathlib import Path
 
 import web.public_url
 from serve.errors import ServeError
+from web.readiness import HEALTH_PORT_OFFSET
 from web.public_url import PUBLIC_URL_ENV
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -140,6 +141,8 @@ def check_ports(options: Options) -> None:
         wanted.append(("--http-port", options.bind, options.http_port))
     wanted += [(f"replica slot {i + 1} (--replica-port + {i})", "127.0.0.1", port)
                for i, port in enumerate(options.slot_ports)]
+    wanted += [(f"replica slot {i + 1}'s health checks (--replica-port + {i + HEALTH_PORT_OFFSET})", "127.0.0.1",
+                port + HEALTH_PORT_OFFSET) for i, port in enumerate(options.slot_ports)]
     seen: dict[int, str] = {}
     for what, address, port in wanted:
         if port in seen:

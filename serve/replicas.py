@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from serve.processes import Child
-from web.readiness import READY_PATH
+from web.readiness import HEALTH_PORT_ENV, HEALTH_PORT_OFFSET, READY_PATH
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,12 +30,14 @@ class Replica(Child):
             "--server.fileWatcherType", "none",
             "--server.runOnSave", "false",
         ]
-        super().__init__(name, cmd, {**env, "PYTHONUNBUFFERED": "1"}, out, REPO_ROOT)
+        self.health_port = port + HEALTH_PORT_OFFSET
+        super().__init__(name, cmd, {**env, "PYTHONUNBUFFERED": "1", HEALTH_PORT_ENV: str(self.health_port)}, out,
+                         REPO_ROOT)
 
     def ready(self, timeout: float = 1.0) -> bool:
         """Whether its readiness endpoint answers 200 now (the first call starts loading its index)."""
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{READY_PATH}", timeout=timeout) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.health_port}{READY_PATH}", timeout=timeout) as response:
                 return bool(response.status == 200)
         except (OSError, urllib.error.URLError):
             return False

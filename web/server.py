@@ -17,7 +17,7 @@ from web.headers import Cors, SecurityHeaders, allowed_origins, trust_host_messa
 from web.page_html import PageHtml
 from web.plain_search import PlainSearch
 from web.public_url import public_url
-from web.readiness import Readiness
+from web.readiness import HEALTH_THREAD, HealthPort, Readiness
 from web.site_files import SiteFiles
 from web.static_files import PrecompressedStatic
 from web.static_trees import declared_components
@@ -32,8 +32,9 @@ def server_options(get_locator: Callable[[], Locator]) -> dict:
     trust_host_messages_from(origins)
     public = public_url(os.environ)
     api = NearestApi(get_locator)
+    health = HealthPort.from_environ(get_locator, os.environ)
     return {
-        "lifespan": _register_components,
+        "lifespan": _lifespan(health),
         "routes": [*api.routes(), *staff_session.ROUTES, *PlainSearch(get_locator, api.admission).routes(),
                    *SiteFiles(public).routes(), *metrics.routes(get_locator), *Readiness(get_locator).routes()],
         # The first is outermost: every response, the API's included, gets the security headers.
@@ -59,7 +60,19 @@ _CONTEXT_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
 
 
 def _not_from_api_workers(record: logging.LogRecord) -> bool:
-    return not (threading.current_thread().name.startswith("AnyIO worker") and "ScriptRunContext" in record.msg)
+    name = threading.current_thread().name
+    return not ((name.startswith("AnyIO worker") or name == HEALTH_THREAD) and "ScriptRunContext" in record.msg)
+
+
+def _lifespan(health: HealthPort | None):
+    @asynccontextmanager
+    async def lifespan(app) -> AsyncIterator[None]:
+        if health is not None:
+            health.start()  # its own port and thread: docs/adr/0020
+        async with _register_components(app):
+            yield
+
+    return lifespan
 
 
 @asynccontextmanager
