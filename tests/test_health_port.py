@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -53,6 +54,15 @@ def check(url: str, timeout: float = CHECK_TIMEOUT_S) -> bool:
         return False
 
 
+def wait_until_stopped(pid: int) -> None:
+    """Until every thread of ``pid`` is stopped (a signal takes effect as each thread is next scheduled)."""
+    deadline = time.monotonic() + 10
+    tasks = Path(f"/proc/{pid}/task")
+    while not all((t / "stat").read_text().rsplit(")", 1)[1].split()[0] == "T" for t in tasks.iterdir()):
+        assert time.monotonic() < deadline, "SIGSTOP did not stop the replica"
+        time.sleep(0.05)
+
+
 def test_a_replica_busy_opening_many_pages_passes_its_health_checks(replica):
     results: list[bool] = []
     done = threading.Event()
@@ -82,6 +92,7 @@ def test_a_replica_busy_opening_many_pages_passes_its_health_checks(replica):
 def test_a_stopped_replica_fails_its_health_checks_and_passes_again_once_it_continues(replica):
     os.kill(replica.proc.pid, signal.SIGSTOP)
     try:
+        wait_until_stopped(replica.proc.pid)
         assert not check(replica.health_url) and not check(replica.health_url)
     finally:
         os.kill(replica.proc.pid, signal.SIGCONT)
