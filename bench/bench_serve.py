@@ -41,9 +41,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
 
+from bench_load import POSTCODES, p95  # noqa: E402
 from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 
-from bench_load import POSTCODES, p95  # noqa: E402
 from tests.streamlit_protocol import Session  # noqa: E402
 from web.readiness import READY_PATH  # noqa: E402
 
@@ -151,7 +151,7 @@ async def drive(run: Run, service: Service, searches: int, load_timeout: float, 
     async def open_one(session: Session) -> Session | None:
         try:
             await asyncio.wait_for(session.open(), load_timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             run.load_timeouts += 1
             return None
         except Exception as exc:  # refused, reset: a failed page load

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import web.public_url
 from serve.errors import ServeError
-from web.readiness import HEALTH_PORT_OFFSET
 from web.public_url import PUBLIC_URL_ENV
+from web.readiness import HEALTH_PORT_OFFSET
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_STATE_DIR = REPO_ROOT / ".serve"
