@@ -23,7 +23,7 @@ import numpy as np
 
 from locator import messages
 from locator.errors import NotLocatable
-from locator.gazetteer import PostcodeIndex
+from locator.gazetteer import Centroid, PostcodeIndex
 from locator.index import bng_to_wgs84, release_of
 from locator.model import Location, Precision, Region
 from locator.places import PlaceIndex
@@ -118,8 +118,8 @@ def _fall_back(pc: UKPostcode, district: str, sector: str, index: PostcodeIndex,
 
 
 def _district(pc: UKPostcode, district: str, index: PostcodeIndex, note: str | None = None) -> Location | None:
-    """The district's centroid, else its post town, else ``None``."""
-    centroid = index.districts.get(district)
+    """The district's centroid (a divided one's from its sub-districts), else its post town, else ``None``."""
+    centroid = index.districts.get(district) or _divided_centroid(district, index)
     if centroid:
         return Location(centroid.lat, centroid.lon, pc.region, Precision.DISTRICT, pc.normalised, note)
     by_town = index.districts_by_town.get(district)
@@ -127,6 +127,15 @@ def _district(pc: UKPostcode, district: str, index: PostcodeIndex, note: str | N
         return Location(by_town.lat, by_town.lon, pc.region, Precision.DISTRICT, pc.normalised,
                         messages.joined(note, messages.district_at_post_town(district, by_town.town)))
     return None
+
+
+def _divided_centroid(district: str, index: PostcodeIndex) -> Centroid | None:
+    """A divided district (``W1``): the mean of its sub-districts' (``W1A``...) units, or ``None``."""
+    subs = [c for d, c in index.districts.items() if d[:-1] == district and d[-1].isalpha()]
+    units = sum(c.units for c in subs)
+    if not units:
+        return None
+    return Centroid(sum(c.lat * c.units for c in subs) / units, sum(c.lon * c.units for c in subs) / units, units)
 
 
 def _area(pc: UKPostcode, index: PostcodeIndex) -> Location:

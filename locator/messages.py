@@ -203,6 +203,26 @@ def impossible_inward_code(shown: str, outward: str, misplaced: Sequence[tuple[s
             f"but it has {wrong}. Check the postcode on a letter, or search for just {instead}.")
 
 
+def _divided_into(subs: Sequence[str]) -> str:
+    return _and_list(list(subs)) if len(subs) <= 6 else f"{subs[0]} to {subs[-1]}"
+
+
+def divided_district(district: str, subs: Sequence[str]) -> str:
+    """A London district typed whole (``W1``), though it is divided into sub-districts."""
+    return (f"{district} is divided into {_divided_into(subs)}; it is located at the middle of them. "
+            f"A full postcode gives a closer answer.")
+
+
+def divided_district_read(typed: str, read: str, subs: Sequence[str]) -> str:
+    return f"Read {typed} as {read}: {typed.split()[0]} is divided into {_divided_into(subs)}, and {read} is the postcode."
+
+
+def divided_district_unit(shown: str, district: str, subs: Sequence[str]) -> str:
+    return (f"{shown} is not a full postcode: {district} is divided into {_divided_into(subs)}, so a postcode there "
+            f"starts with one of them, like {subs[0]} 1AA. Check the postcode on a letter, or search for just "
+            f"{district}.")
+
+
 def not_a_valid_postcode(shown: str) -> str:
     return f"{shown} is not a valid UK postcode."
 

@@ -180,6 +180,13 @@ class QueryParser:
         ``emails`` are the clinics' addresses, given to people outside coverage.
         """
         self._districts = frozenset(districts)
+        # London's central districts (W1, SW1, EC1, WC2...) are divided into sub-districts (W1A, W1B...)
+        # and have no postcodes of their own; people still type them.
+        divided: dict[str, list[str]] = {}
+        for d in sorted(self._districts):
+            if d[-1].isalpha() and d[-2].isdigit() and d[:-1] not in self._districts:
+                divided.setdefault(d[:-1], []).append(d)
+        self._divided = {parent: tuple(subs) for parent, subs in divided.items()}
         self._areas = frozenset(areas)
         self._routing_keys = dict(routing_keys)
         self._area_names = frozenset(area_names)
@@ -299,7 +306,12 @@ class QueryParser:
             return ParsedQuery(self._eircode(eircode.group(1), eircode.group(2), spaced))
         unit = _UNIT.fullmatch(compact)
         if unit:
-            return ParsedQuery(self._uk_unit(unit.group(1), unit.group(2)))
+            try:
+                return ParsedQuery(self._uk_unit(unit.group(1), unit.group(2)))
+            except _ReadAs as read:
+                parsed = self._parse_code(read.compact, read.spaced)
+                assert parsed is not None
+                return dataclasses.replace(parsed, note=messages.joined(read.note, parsed.note))
         sector = _SECTOR.fullmatch(spaced)
         if sector:
             return ParsedQuery(self._uk_sector(sector.group(1), sector.group(2)))
@@ -342,13 +354,28 @@ class QueryParser:
             raise NonGeographic(messages.post_only_area(shown, area, what))
 
     def _uk_unit(self, outward: str, inward: str) -> UKPostcode:
+        if outward in self._divided:
+            return self._unit_in_divided(outward, inward)
         district = self._known_district(outward, f"{outward} {inward}")
         bad = sorted({c for c in inward[1:] if c not in _INWARD_LETTERS})
         if bad:
             raise InvalidPostcode(messages.impossible_unit_letters(f"{outward} {inward}", bad))
         return UKPostcode(area=area_of(district), district=district, sector_digit=inward[0], unit=inward[1:])
 
+    def _unit_in_divided(self, outward: str, inward: str) -> UKPostcode:
+        """``SW1 1AA``: the one sub-district (``SW1A``) with that live postcode, else an error offering them."""
+        subs = self._divided[outward]
+        live = [sub for sub in subs if self._units and self._units(sub + inward)]
+        shown = f"{outward} {inward}"
+        if len(live) == 1:
+            raise _ReadAs(f"{live[0]} {inward}", messages.divided_district_read(shown, f"{live[0]} {inward}", subs))
+        offered = [f"{sub} {inward}" for sub in live] or list(subs)
+        raise InvalidPostcode(messages.divided_district_unit(shown, outward, subs), offered)
+
     def _uk_sector(self, outward: str, digit: str) -> UKPostcode:
+        if outward in self._divided:
+            subs = self._divided[outward]
+            raise InvalidPostcode(messages.divided_district_unit(f"{outward} {digit}", outward, subs), subs)
         district = self._known_district(outward, f"{outward} {digit}")
         return UKPostcode(area=area_of(district), district=district, sector_digit=digit)
 
@@ -366,6 +393,10 @@ class QueryParser:
             return ParsedQuery(UKPostcode(area=area_of(compact), district=compact))
         if is_key:
             return ParsedQuery(Eircode(compact))
+        subs = self._divided.get(compact)
+        if subs:
+            return ParsedQuery(UKPostcode(area=area_of(compact), district=compact),
+                               note=messages.divided_district(compact, subs))
         self._refuse_retired(compact, compact)
         if compact[:-1] in self._districts and compact[-1].isdigit():
             # "SL68" typed without its space is the sector SL6 8.
@@ -423,6 +454,16 @@ class QueryParser:
         if folded in self._area_names:
             return ParsedQuery(AreaName(cleaned, folded))
         return ParsedQuery(PlaceName(cleaned, folded))
+
+
+class _ReadAs(Exception):
+    """Inside the parser only: read the code as ``spaced`` instead, saying ``note``."""
+
+    def __init__(self, spaced: str, note: str) -> None:
+        super().__init__(spaced)
+        self.spaced = spaced
+        self.compact = spaced.replace(" ", "")
+        self.note = note
 
 
 def _looks_foreign(upper: str) -> bool:

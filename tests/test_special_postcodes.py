@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tomllib
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -125,3 +126,49 @@ def test_a_digit_where_a_letter_of_the_second_half_must_be_is_a_postcode_error_n
     else:
         assert f"{digit} where a letter should be" in error.message
         assert error.suggestions == (f"{outward} {inward[0]}",)
+
+
+# ------------------------------------------------------------------ districts divided into sub-districts
+
+
+def divided_districts(locator) -> dict[str, list[str]]:
+    """W1 → [W1A, W1B, ...]: districts with no postcodes of their own, only their lettered sub-districts'."""
+    districts = set(locator.index.districts)
+    divided: dict[str, list[str]] = {}
+    for d in sorted(districts):
+        if d[-1].isalpha() and d[-2].isdigit() and d[:-1] not in districts | set(reference.districts()):
+            divided.setdefault(d[:-1], []).append(d)
+    return divided
+
+
+def test_a_divided_district_typed_whole_is_answered_among_its_sub_districts_saying_so(locator):
+    divided = divided_districts(locator)
+    assert divided  # London's W1, SW1, EC1... in the data
+    for parent, subs in divided.items():
+        answer = locator.lookup(parent.lower())
+        centroids = [locator.index.districts[s] for s in subs]
+        assert answer.location.precision is Precision.DISTRICT and answer.location.normalised == parent
+        assert min(c.lat for c in centroids) <= answer.location.lat <= max(c.lat for c in centroids)
+        assert min(c.lon for c in centroids) <= answer.location.lon <= max(c.lon for c in centroids)
+        assert answer.location.note.startswith(f"{parent} is divided into {subs[0]}")
+
+
+def test_a_postcode_typed_with_the_divided_district_is_read_as_its_one_live_sub_district_or_offers_them(locator):
+    divided = divided_districts(locator)
+    for parent, subs in divided.items():
+        for sub in subs[:4]:
+            key = next(k.decode() for k in locator.index.unit_keys[np.searchsorted(locator.index.unit_keys,
+                                                                                    sub.encode()):]
+                       if k.decode()[:-3] == sub)
+            inward = key[-3:]
+            live = [s for s in subs if locator.index.unit_row(s + inward) >= 0]
+            typed = f"{parent} {inward}"
+            if len(live) == 1:
+                answer = locator.lookup(typed)
+                assert answer.location.normalised == f"{sub} {inward}"
+                assert answer.location.note.startswith(f"Read {typed} as {sub} {inward}")
+            else:
+                with pytest.raises(InvalidPostcode) as refused:
+                    locator.lookup(typed)
+                assert list(refused.value.suggestions) == [f"{s} {inward}" for s in live]
+                assert f"{parent} is divided into" in refused.value.message
