@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import logging
 import os
 import sys
 import time
@@ -52,7 +53,9 @@ def trees() -> list[Path]:
 
     import components
 
-    # Importing the app's components declares the custom components they use, as importing app.py does.
+    # Importing the app's components declares the custom components they use, as importing app.py does;
+    # outside a script run Streamlit warns that it is in "bare mode", which here is expected.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(lambda _: False)
     for module in pkgutil.walk_packages(components.__path__, "components."):
         importlib.import_module(module.name)
     return [STREAMLIT_STATIC, APP_STATIC, *component_dirs()]

@@ -22,6 +22,8 @@ API_QUERIES = ["HP7 0HP", "W1G 8AJ", "Dun Laoghaire", "ZZ9 9ZZ", "Maidenhedd", "
 PAGE_QUERIES = ["SL6 8DG", "Readng", "L1 8JQ"]
 DESK_QUERIES = ["GU1 1AA", "Tralee"]
 LINK_QUERY = "RG1 1AA"
+# Searched through the page's no-JavaScript form, answered by the server (web/plain_search.py)
+PLAIN_QUERIES = ["OX1 1AA", "Galwy"]
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +39,8 @@ def test_no_query_postcode_or_position_is_ever_logged(server, new_page):
     answers += requests.post(api, json={"queries": API_QUERIES}, timeout=30).json()["results"]
     requests.post(api, data='{"queries": ["TN1 1AA"', headers={"Content-Type": "application/json"}, timeout=30)
     requests.get(api + "?q=GL1%201AA&q=EX1%201AA", timeout=30)
+    for query in PLAIN_QUERIES:
+        assert requests.get(server.url + "/search", params={"postcode": query}, timeout=30).ok
 
     page = new_page()
     page.goto(server.url)
@@ -62,7 +66,7 @@ def test_no_query_postcode_or_position_is_ever_logged(server, new_page):
 
     log = server.log_path.read_text(errors="replace")
     assert "Running script" in log, "the server logged at debug level"
-    secrets = API_QUERIES + PAGE_QUERIES + DESK_QUERIES + [LINK_QUERY, "TN1 1AA", "GL1 1AA", STAFF_PASSPHRASE]
+    secrets = API_QUERIES + PAGE_QUERIES + DESK_QUERIES + PLAIN_QUERIES + [LINK_QUERY, "TN1 1AA", "GL1 1AA", STAFF_PASSPHRASE]
     found = [s for s in secrets if re.search(re.escape(s).replace(r"\ ", r"(\s|%20|\+)?"), log, re.I)]
     assert not found, f"the server's log ({server.log_path}) holds what was asked: {found}"
     positions = [f"{a['location'][k]}" for a in answers if a["ok"] for k in ("lat", "lon")]
