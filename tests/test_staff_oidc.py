@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -180,7 +181,6 @@ def test_bin_app_makes_no_passphrase_when_staff_sign_in_through_the_provider(tmp
 
 
 def test_the_passphrase_cookie_route_refuses_a_token_once_auth_is_configured(monkeypatch):
-    import anyio
     import httpx
     from starlette.applications import Starlette
 
@@ -194,16 +194,22 @@ def test_the_passphrase_cookie_route_refuses_a_token_once_auth_is_configured(mon
     monkeypatch.setattr(staff, "current_passphrase", lambda: PASSPHRASE)
     token = staff.session_token(PASSPHRASE)
     monkeypatch.setattr(staff_oidc, "current_config", lambda: None)
-    assert anyio.run(post, token).status_code == 204
+    assert in_own_loop(post, token).status_code == 204
     monkeypatch.setattr(staff_oidc, "current_config", lambda: read_config({"auth": AUTH, "staff_access": ACCESS}, {}))
-    refused = anyio.run(post, token)
+    refused = in_own_loop(post, token)
     assert refused.status_code == 403 and "set-cookie" not in refused.headers
+
+
+def in_own_loop(fn, *args):
+    """``await fn(*args)`` on a thread of its own: in a whole run, Playwright's loop holds the main thread."""
+    import anyio
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, fn, *args).result()
 
 
 def run_flow(path: str, query: str, status: int, headers: list[tuple[bytes, bytes]], config) -> dict:
     """What SignInFlow sends for a response Streamlit's route gave: {"status", "headers"}."""
-    import anyio
-
     from web.sign_in_flow import SignInFlow
 
     async def streamlit_route(scope, receive, send):
@@ -222,7 +228,7 @@ def run_flow(path: str, query: str, status: int, headers: list[tuple[bytes, byte
         scope = {"type": "http", "path": path, "query_string": query.encode(), "headers": []}
         await SignInFlow(streamlit_route, config=lambda: config)(scope, receive, send)
 
-    anyio.run(call)
+    in_own_loop(call)
     return {"status": sent[0]["status"], "headers": sent[0]["headers"], "body": b"".join(m.get("body", b"")
                                                                                           for m in sent[1:])}
 

@@ -27,6 +27,8 @@ from .oidc import LOGIN_BUTTON, LOGIN_FIELD, LOGOUT_BUTTON, PASSWORD_FIELD, Oidc
 from .test_call_centre import download_results
 
 DESK = "/call-centre"
+# A page load of the app or the provider on a machine whose 2 cores run several test suites at once.
+LOADED_MACHINE_MS = 60_000
 ALLOWED, IN_GROUP, OTHER_DOMAIN = "alice@clinic.example", "carol@partner.example", "mallory@elsewhere.example"
 # Streamlit's own 404s when a page is opened at its own address (see test_call_centre.py), and the
 # provider's missing favicon.
@@ -89,7 +91,7 @@ def pages(new_page):
 
 def sign_in_as(page: Page, app_url: str, email: str, keyboard: bool = False) -> None:
     """Open the desk, press Sign in (clicked, or reached with Tab and pressed with Enter) and sign in at the provider."""
-    page.goto(app_url + DESK)
+    page.goto(app_url + DESK, timeout=LOADED_MACHINE_MS)
     wait_for_app(page)
     button = page.get_by_role("button", name="Sign in")
     if keyboard:
@@ -105,7 +107,7 @@ def sign_in_as(page: Page, app_url: str, email: str, keyboard: bool = False) -> 
     page.locator(LOGIN_FIELD).fill(email)
     page.locator(PASSWORD_FIELD).fill("any password")
     page.get_by_role("button", name=LOGIN_BUTTON).click()
-    page.wait_for_url(re.compile(re.escape(app_url + DESK)))
+    page.wait_for_url(re.compile(re.escape(app_url + DESK)), timeout=LOADED_MACHINE_MS)
     wait_for_app(page)
 
 
@@ -126,7 +128,7 @@ def desk(page: Page):
 def test_an_allowed_member_of_staff_signs_in_uses_the_desk_and_signs_out(staff_page: Page, site, tmp_path):
     app, _ = site
     page = staff_page
-    page.goto(app.url + DESK)
+    page.goto(app.url + DESK, timeout=LOADED_MACHINE_MS)
     wait_for_app(page)
     expect(page.get_by_text(messages.SIGN_IN_INTRO)).to_be_visible()
     expect(desk(page)).to_have_count(0)
@@ -162,7 +164,7 @@ def test_an_allowed_member_of_staff_signs_in_uses_the_desk_and_signs_out(staff_p
 
     page.get_by_role("button", name=messages.SIGN_OUT_LABEL).click()
     page.get_by_role("button", name=LOGOUT_BUTTON).click()  # the provider's own sign-out page
-    page.wait_for_url(re.compile(re.escape(app.url + DESK)))
+    page.wait_for_url(re.compile(re.escape(app.url + DESK)), timeout=LOADED_MACHINE_MS)
     wait_for_app(page)
     expect(page.get_by_text(messages.SIGNED_OUT)).to_be_visible()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
@@ -200,7 +202,7 @@ def test_a_tampered_sign_in_cookie_is_refused_and_staff_are_asked_to_sign_in_aga
     payload, _, signature = cookie["value"].partition(".")
     forged = payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB") + "." + signature
     page.context.add_cookies([{"name": cookie["name"], "value": forged, "url": app.url}])
-    page.goto(app.url + DESK)
+    page.goto(app.url + DESK, timeout=LOADED_MACHINE_MS)
     wait_for_app(page)
     expect(page.get_by_text(messages.SIGN_IN_AGAIN)).to_be_visible()
     expect(desk(page)).to_have_count(0)
@@ -215,12 +217,12 @@ def test_signing_out_ends_the_sign_in_even_for_a_copy_of_its_cookie(staff_page: 
     copied = [c for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
     page.get_by_role("button", name=messages.SIGN_OUT_LABEL).click()
     page.get_by_role("button", name=LOGOUT_BUTTON).click()
-    page.wait_for_url(re.compile(re.escape(app.url + DESK)))
+    page.wait_for_url(re.compile(re.escape(app.url + DESK)), timeout=LOADED_MACHINE_MS)
     wait_for_app(page)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     # The cookie is signed, not stored: put back, its signature still holds. The sign-out on record refuses it.
     put_back(page, app.url, copied)
-    page.goto(app.url + DESK)
+    page.goto(app.url + DESK, timeout=LOADED_MACHINE_MS)
     wait_for_app(page)
     expect(page.get_by_text(messages.SIGNED_OUT_ELSEWHERE)).to_be_visible()
     expect(desk(page)).to_have_count(0)
@@ -237,8 +239,8 @@ def test_a_replayed_callback_or_a_forged_state_is_refused_and_asked_to_sign_in_a
     for url in (callback, forged):
         # Another browser (no sign-in of its own) replays what it saw.
         other = pages()
-        other.goto(url)
-        other.wait_for_url(re.compile(re.escape(app.url + DESK)))
+        other.goto(url, timeout=LOADED_MACHINE_MS)
+        other.wait_for_url(re.compile(re.escape(app.url + DESK)), timeout=LOADED_MACHINE_MS)
         wait_for_app(other)
         expect(other.get_by_text(messages.SIGN_IN_AGAIN)).to_be_visible()
         expect(desk(other)).to_have_count(0)
@@ -260,7 +262,7 @@ def test_a_sign_in_ends_when_its_session_is_over(pages, short_sessions):
     assert 0 < cookie["expires"] - time.time() <= 11  # the browser forgets it when the session ends
     page.wait_for_timeout(11_000)
     put_back(page, app.url, [cookie])  # a copy without an expiry date: the browser would keep it for ever
-    page.goto(app.url + DESK)
+    page.goto(app.url + DESK, timeout=LOADED_MACHINE_MS)
     wait_for_app(page)
     expect(page.get_by_text("Your sign-in has ended")).to_be_visible()
     expect(desk(page)).to_have_count(0)

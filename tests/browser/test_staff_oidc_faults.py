@@ -17,7 +17,7 @@ from locator import messages
 
 from . import _free_port, start_streamlit, test_staff_oidc, wait_for_app
 from .oidc import OidcProvider, auth_secrets
-from .test_staff_oidc import ALLOWED, DESK, sign_in_as
+from .test_staff_oidc import ALLOWED, DESK, LOADED_MACHINE_MS, sign_in_as
 
 OPERATOR_LINE = "Staff sign-in is not available: "
 pages = test_staff_oidc.pages  # the fixture
@@ -37,7 +37,7 @@ def start_app(tmp_path, redirect_uri: str, metadata_url: str, port: int | None =
 
 
 def closed_desk(page: Page, url: str, says: str) -> None:
-    page.goto(url + DESK)
+    page.goto(url + DESK, timeout=LOADED_MACHINE_MS)
     wait_for_app(page)
     expect(page.get_by_text(says)).to_be_visible()
     expect(page.get_by_role("textbox", name=FIELD_LABEL)).to_have_count(0)
@@ -89,7 +89,7 @@ def test_when_the_provider_stops_staff_are_told_to_try_again_shortly_and_patient
     signed_in, about_to, later, patient = pages(), pages(), pages(), pages()
     try:
         sign_in_as(signed_in, app.url, ALLOWED)
-        about_to.goto(app.url + DESK)
+        about_to.goto(app.url + DESK, timeout=LOADED_MACHINE_MS)
         wait_for_app(about_to)
         down.stop()
 
@@ -105,7 +105,7 @@ def test_when_the_provider_stops_staff_are_told_to_try_again_shortly_and_patient
         signed_in.reload()
         wait_for_app(signed_in)
         expect(signed_in.get_by_role("textbox", name=FIELD_LABEL)).to_be_visible()
-        patient.goto(app.url + "/?postcode=SL6%208DG")
+        patient.goto(app.url + "/?postcode=SL6%208DG", timeout=LOADED_MACHINE_MS)
         wait_for_app(patient)
         expect(patient.get_by_text("Maidenhead").first).to_be_visible()
     finally:

@@ -24,7 +24,7 @@ from web.public_url import PUBLIC_URL_ENV
 from . import wait_for_app
 from .oidc import LOGOUT_BUTTON, OidcProvider, auth_secrets
 from .test_serve_browser import only_reconnection_errors, pinned_to
-from .test_staff_oidc import ALLOWED, DESK, OTHER_DOMAIN, desk, put_back, sign_in_as
+from .test_staff_oidc import ALLOWED, DESK, LOADED_MACHINE_MS, OTHER_DOMAIN, desk, put_back, sign_in_as
 
 pytestmark = pytest.mark.serve
 
@@ -56,7 +56,7 @@ def test_a_signed_in_member_of_staff_stays_signed_in_when_their_replica_is_repla
     pid = service.replica_pid(slot)
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
-    page.goto(service.url + DESK)
+    page.goto(service.url + DESK, timeout=LOADED_MACHINE_MS)
     wait_for_app(page, timeout=60)
     assert pinned_to(page) != slot  # another process answered, with the same signed sign-in
     expect(desk(page)).to_be_visible()
@@ -75,13 +75,13 @@ def test_signing_out_on_one_replica_ends_the_sign_in_on_the_other(page: Page, ba
     copied = [c for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name=LOGOUT_BUTTON).click()
-    page.wait_for_url(re.compile(re.escape(service.url + DESK)))
+    page.wait_for_url(re.compile(re.escape(service.url + DESK)), timeout=LOADED_MACHINE_MS)
     wait_for_app(page)
     # The old cookie, presented to the other replica.
     other = next(slot for slot in service.in_service() if slot != here)
     sticky = next(c for c in page.context.cookies() if c["name"] == STICKY_COOKIE)
     put_back(page, service.url, [*copied, {**sticky, "value": other}])
-    page.goto(service.url + DESK)
+    page.goto(service.url + DESK, timeout=LOADED_MACHINE_MS)
     wait_for_app(page)
     assert pinned_to(page) == other
     expect(page.get_by_text("You signed out of the desk")).to_be_visible()
@@ -99,7 +99,7 @@ def test_through_the_balancer_another_domain_is_not_allowed_and_a_tampered_cooki
     payload, _, signature = cookie["value"].partition(".")
     forged = payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB") + "." + signature
     page.context.add_cookies([{"name": cookie["name"], "value": forged, "url": service.url}])
-    page.goto(service.url + DESK)
+    page.goto(service.url + DESK, timeout=LOADED_MACHINE_MS)
     wait_for_app(page)
     expect(page.get_by_text(messages.SIGN_IN_AGAIN)).to_be_visible()
     expect(desk(page)).to_have_count(0)
