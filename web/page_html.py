@@ -111,7 +111,7 @@ def without_javascript(context: PageContext) -> Part:
 
 def first_paint(context: PageContext) -> Part:
     """The layout's styles from the first paint, and the first view before Streamlit has drawn it."""
-    return Part(head=first_view.head(), root=first_view.root(context.pins))
+    return Part(head=first_view.head(), root=first_view.root(context.pins, context.page_url))
 
 
 #: The parts of every page, in order. Append a function here to add to the page.
