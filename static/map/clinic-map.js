@@ -60,19 +60,29 @@
     }
   });
 
+  // What is not needed to answer waits until the page is idle: the frame shares the page's main
+  // thread, and decoding the picture and laying out the town names held back the first search.
+  function whenIdle(work) {
+    var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 1); };
+    var go = function () { idle(work, {timeout: 3000}); };
+    if (document.readyState === "complete") { go(); } else { window.addEventListener("load", go, {once: true}); }
+  }
+
   function showCatchment(map, catchment) {
+    // Made now, loaded only once added to the map.
     var picture = L.imageOverlay(catchment.png_url, catchment.bounds,
-                                 {pane: "catchment", interactive: false, alt: ""}).addTo(map);
+                                 {pane: "catchment", interactive: false, alt: ""});
     // Zoomed in to streets, the picture's 430 m squares are coarse: let the land and names show through.
     function fade() { picture.setOpacity(map.getZoom() >= 10 ? 0.45 : 1); }
     map.on("zoomend", fade);
     fade();
+    var input;
     var Legend = L.Control.extend({
       options: {position: "topright"},
       onAdd: function () {
         var box = L.DomUtil.create("div", "catchment-legend leaflet-control");
         box.innerHTML = catchment.legend_html;  // built and escaped by the server
-        var input = box.querySelector("input");
+        input = box.querySelector("input");
         input.addEventListener("change", function () {
           if (input.checked) { picture.addTo(map); } else { picture.remove(); }
           box.classList.toggle("off", !input.checked);
@@ -83,9 +93,12 @@
       }
     });
     new Legend().addTo(map);
-    json(catchment.data_url).then(function (data) {
-      new TownNames(data.towns, {pane: "towns"}).addTo(map);
-      map.getContainer().setAttribute("data-towns", "drawn");
+    whenIdle(function () {
+      if (input.checked) { picture.addTo(map); }
+      json(catchment.data_url).then(function (data) {
+        new TownNames(data.towns, {pane: "towns"}).addTo(map);
+        map.getContainer().setAttribute("data-towns", "drawn");
+      });
     });
   }
 
