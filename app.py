@@ -23,6 +23,7 @@ from locator.map_layers import Tiles
 from locator.position import device_failure
 from locator.sources import sources
 from web.metrics import PAGE, counted_search
+from web.staff_oidc import DESK_PATH
 
 # The query parameter that carries a search to the About treatment page and back.
 BACK = "search"
@@ -111,7 +112,7 @@ if __name__ == "__main__":  # Streamlit runs this file as the script that draws 
         [
             find_a_clinic_page,
             # Staff's, not patients': opened at /call-centre, never linked from the navigation.
-            st.Page(call_centre, title="Call centre", icon=":material/support_agent:", url_path="call-centre",
+            st.Page(call_centre, title="Call centre", icon=":material/support_agent:", url_path=DESK_PATH.lstrip("/"),
                     visibility="hidden"),
             about_treatment_page,
         ],
