@@ -91,31 +91,40 @@ def clinics_file() -> list[dict]:
 def test_requests_on_one_kept_alive_connection_take_a_few_milliseconds_not_nagles_44(server):
     """Without TCP_NODELAY on the accepted connection each request waits for a delayed ACK (about 44 ms).
 
-    That wait is on every request; a loaded machine only delays some. So a round of 30 passes when
-    its median and two thirds of its requests are within 5 ms; a busy moment gets up to three rounds.
+    That wait is on every request, so with it no round of 30 ever has a request under 40 ms past
+    the first few. A loaded machine (2 cores shared by many test runs) delays some requests by its
+    own scheduling, never all: a round passes when its median is within 5 ms or, under load, a
+    third of its requests are (on a quiet machine all are, about 0.5 ms each). Rounds are tried
+    for up to 30 s, so that a busy moment passes; with Nagle's wait none would ever pass.
     """
     parts = urlsplit(server.url)
     rounds = []
+    deadline = time.monotonic() + 30
     for path in ("/_stcore/health", "/robots.txt"):
-        for _ in range(3):
-            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-            try:
-                times_ms = []
-                for _ in range(31):
-                    start = time.perf_counter()
-                    connection.request("GET", path)
-                    response = connection.getresponse()
-                    response.read()
-                    times_ms.append((time.perf_counter() - start) * 1000)
-                    assert response.status == 200 and not response.will_close
-            finally:
-                connection.close()
-            times_ms = times_ms[1:]  # the first opened the connection
+        while True:
+            times_ms = _kept_alive_round(parts.hostname or "localhost", parts.port, path)
             rounds.append((path, [round(t, 1) for t in times_ms]))
-            if statistics.median(times_ms) <= 5 and sum(t <= 5 for t in times_ms) >= 20:
+            if statistics.median(times_ms) <= 5 or sum(t <= 5 for t in times_ms) >= 10:
                 break
-        else:
-            pytest.fail(f"requests on a kept-alive connection took over 5 ms: {rounds}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"requests on a kept-alive connection took over 5 ms: {rounds[-3:]}")
+
+
+def _kept_alive_round(host: str, port: int | None, path: str, n: int = 30) -> list[float]:
+    """Milliseconds for each of ``n`` GETs on one connection, after the one that opens it."""
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    try:
+        times_ms = []
+        for _ in range(n + 1):
+            start = time.perf_counter()
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            times_ms.append((time.perf_counter() - start) * 1000)
+            assert response.status == 200 and not response.will_close
+        return times_ms[1:]
+    finally:
+        connection.close()
 
 
 # ------------------------------------------------------------------ the page as sent
@@ -220,10 +229,11 @@ def test_a_browser_without_javascript_is_given_the_clinics_and_a_search_form(ser
     assert "enable JavaScript" not in text  # Streamlit's own note is replaced
 
 
-def test_without_a_public_address_pages_name_the_address_they_were_asked_at(plain_server):
+def test_without_a_public_address_the_page_names_the_app_relatively_and_robots_the_address_asked_at(plain_server):
     page = parsed(fetch(plain_server.url, "/").text)
     assert "canonical" not in page.links
-    assert {d["url"] for d in page.json_ld} == {plain_server.url + "/"}
+    # relative: the page is the same whatever Host a request names
+    assert {d["url"] for d in page.json_ld} == {"./"}
     assert f"Sitemap: {plain_server.url}/sitemap.xml" in fetch(plain_server.url, "/robots.txt").text
 
 

@@ -24,8 +24,8 @@ both show: do not repeat in one what the other says. Every value must be
 escaped (``html.escape``); the context carries the clinics as the core loaded
 them (never a second copy of their facts) and the page's absolute URL.
 
-The page is built once per process and address (the clinics do not change
-while it runs), compressed then with brotli and gzip, and sent with an ETag
+The page is built once per process (the clinics do not change while it
+runs), compressed then with brotli and gzip, and sent with an ETag
 of its own, ``Cache-Control: no-cache`` (it names the bundle's hashed files,
 so a browser must revalidate it) and ``Vary: Accept-Encoding``. If the clinics
 cannot be loaded, Streamlit's own page goes out unchanged and the app then
@@ -57,7 +57,6 @@ from locator.service import Locator
 from web import first_view, plain_html
 from web.encodings import choose, compressed_forms
 from web.privacy import log_failure
-from web.public_url import base_url
 from web.structured_data import json_ld_scripts
 
 INDEX_HTML = Path(file_util.get_static_dir()) / "index.html"
@@ -70,9 +69,10 @@ class PageContext:
 
     clinics: tuple[Clinic, ...]
     pins: tuple[ClinicPin, ...]
-    #: The app's address with a trailing slash, e.g. ``https://clinics.example.org/``.
+    #: The app's address with a trailing slash: ``https://clinics.example.org/`` from
+    #: ``CLINIC_LOCATOR_PUBLIC_URL``; unset, ``./`` (the app's root, relative to the page).
     page_url: str
-    #: True when the address is the operator's (``CLINIC_LOCATOR_PUBLIC_URL``), not the request's.
+    #: True when the address is the operator's (``CLINIC_LOCATOR_PUBLIC_URL``).
     public: bool
 
 
@@ -191,7 +191,7 @@ class PageHtml:
         self._public = public
         stat = os.stat(INDEX_HTML)
         self._streamlit_etag = FileResponse(INDEX_HTML, stat_result=stat).headers["etag"].encode("latin-1")
-        self._pages: dict[str, SentPage] = {}
+        self._built: SentPage | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -206,7 +206,7 @@ class PageHtml:
             if message["type"] == "http.response.start" and message["status"] == 200:
                 etag = dict(message.get("headers", [])).get(b"etag")
                 if etag == self._streamlit_etag:
-                    page = await self._page(HTTPConnection(scope))
+                    page = await self._page()
                     if page is not None:
                         replaced = True
                         request = HTTPConnection(scope)
@@ -216,22 +216,18 @@ class PageHtml:
 
         await self.app(scope, receive, send_page)
 
-    async def _page(self, request: HTTPConnection) -> SentPage | None:
-        url = base_url(request, self._public) + "/"
-        if url not in self._pages:
+    async def _page(self) -> SentPage | None:
+        # Built once: unset, the addresses in it are relative, so a request's Host never shapes it
+        # (nor could a stream of made-up Hosts make the server build and compress it again and again).
+        if self._built is None:
+            url = self._public + "/" if self._public else "./"
             try:
                 locator = await to_thread.run_sync(self._get_locator)
-                page = SentPage.of(await to_thread.run_sync(build_page, locator, url, self._public is not None))
+                self._built = SentPage.of(await to_thread.run_sync(build_page, locator, url,
+                                                                   self._public is not None))
             except LocatorError:
                 return None  # the app itself says what is wrong; the operator's detail is logged there
             except Exception as exc:  # never a broken page: Streamlit's own goes out instead
                 log_failure("Building the page's HTML failed", exc)
                 return None
-            if len(self._pages) >= _MAX_ADDRESSES:
-                self._pages.pop(next(iter(self._pages)))
-            self._pages[url] = page
-        return self._pages[url]
-
-
-# Without CLINIC_LOCATOR_PUBLIC_URL each address the app is reached at gets its own page; a few is plenty.
-_MAX_ADDRESSES = 8
+        return self._built
