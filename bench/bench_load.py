@@ -116,8 +116,13 @@ def main() -> None:
         Target("app.py (Find a clinic)", "app.py", "postcode",
                {pc: f"Nearest clinic: {locator.lookup(pc).clinic.name}" for pc in POSTCODES}),
     ]
-    env = {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"} if args.no_post_script_gc else None
-    servers = [start_streamlit(t.script, env=env) for t in apps]
+    # The floor is a bare Streamlit app: Streamlit's own default for the collection after each
+    # run, whatever this repo's .streamlit/config.toml says for the app (as load_check's echo
+    # app, run from a folder of its own); --no-post-script-gc takes it from both.
+    gc_after_runs = "false" if args.no_post_script_gc else "true"
+    envs = [{"STREAMLIT_RUNNER_POST_SCRIPT_GC": gc_after_runs},
+            {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"} if args.no_post_script_gc else None]
+    servers = [start_streamlit(t.script, env=env) for t, env in zip(apps, envs, strict=True)]
     try:
         # One session each first: caches filled, the index loaded, as on a server that has been up a while.
         for target, server in zip(apps, servers, strict=True):
