@@ -235,13 +235,14 @@ def report(runs: list[Run], args) -> None:
           f"{'wrong':>5} {'search p95':>10} {'search/s':>8} {'CPU ms/search':>10} {'MB/replica':>9}")
     for r in runs:
         print(line(r))
-    print("\nper core (cores used = min(replicas, cores)):")
+    print("\nper core: measured (searches per second over the cores the replicas could use, min(replicas, cores)), "
+          "and from CPU time (1000 / CPU ms per search: what one whole core gives)")
     for r in runs:
         used = min(r.replicas, cores)
-        held = r.sessions if not (r.load_timeouts or r.failed) else r.sessions - r.load_timeouts - r.failed
-        print(f"  {r.replicas} replica(s), {r.sessions} sessions: {held / used:.0f} sessions and "
-              f"{r.searches_per_s / used:.1f} searches/s per core")
-
+        held = r.sessions - r.load_timeouts - r.failed
+        per_cpu_s = 1000 / (r.cpu_s * 1000 / len(r.latencies)) if r.latencies and r.cpu_s else 0.0
+        print(f"  {r.replicas} replica(s), {r.sessions} sessions: {held / used:.0f} sessions held and "
+              f"{r.searches_per_s / used:.1f} searches/s per core measured; {per_cpu_s:.0f} searches per CPU-second")
 
 if __name__ == "__main__":
     main()
