@@ -11,6 +11,7 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,10 +25,10 @@ def rss_kb():
     with open('/proc/self/status') as f:
         return int(next(l for l in f if l.startswith('VmRSS')).split()[1])
 import numpy, pyproj, phonenumbers
-from locator import clinics, index, service
+from locator import clinics, service, store
 before = rss_kb()
 t0 = time.perf_counter()
-ix = index.load(build_if_missing=False)
+ix = store.load()
 t1 = time.perf_counter()
 index_rss = rss_kb()
 loc = service.Locator(ix, clinics.load_clinics(clinics.clinics_path(), ix.clinic_positions))
@@ -77,12 +78,12 @@ def bulk(locator, n: int, runs: int) -> float:
 
 
 def build_time() -> float:
-    from locator import index
+    from locator.build import index
 
-    t0 = time.perf_counter()
-    index.build(ROOT / "data" / "build" / "bench-index.npz")
-    (ROOT / "data" / "build" / "bench-index.npz").unlink()
-    return time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as folder:
+        t0 = time.perf_counter()
+        index.build(Path(folder) / "index.bin")
+        return time.perf_counter() - t0
 
 
 def main() -> None:

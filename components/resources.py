@@ -14,7 +14,6 @@ import streamlit as st
 
 from components.clinic_map import Catchment
 from locator import Locator, LocatorError, map_layers
-from locator.index import release_of
 from locator.treatment import Section, load_sections
 
 log = logging.getLogger(__name__)
@@ -22,7 +21,7 @@ log = logging.getLogger(__name__)
 
 @st.cache_resource(show_spinner="Loading the postcode index…")
 def load_locator() -> Locator:
-    """The postcode index and clinics (about 0.4 s, and about 5 s the very first time, to build the index).
+    """The postcode index and clinics (about 0.4 s; ``python -m locator.build`` builds the index).
 
     Cached per process: every session and rerun shares the one read-only
     index. A failure is not cached, so the next run tries again.
@@ -39,7 +38,7 @@ def load_locator() -> Locator:
 def postcodes_release() -> str | None:
     """The Code-Point Open release the shared index was built from; None if it cannot be loaded."""
     try:
-        return release_of(load_locator().index)
+        return load_locator().index.release
     except LocatorError:
         return None
 
@@ -70,7 +69,7 @@ def _or_stop(load):
 
 @st.cache_resource(show_spinner="Drawing the map…")
 def map_layers_for(_locator: Locator) -> tuple[Catchment | None, map_layers.Tiles | None]:
-    """Who goes where (built with the index; about 10 s if it was not) and the operator's tiles, if any.
+    """Who goes where (built with the index by ``python -m locator.build``) and the operator's tiles, if any.
 
     Either may fail without stopping the page: the map is then drawn without
     it, and the reason goes to the log for the operator. Tiles stay off

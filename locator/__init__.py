@@ -10,14 +10,6 @@ message to show them.
 """
 
 from locator.errors import LocatorError
+from locator.service import Locator
 
 __all__ = ["Locator", "LocatorError"]
-
-
-def __getattr__(name: str):
-    # Lazy, so `python -m locator.index` can run before the package has imported it.
-    if name == "Locator":
-        from locator.service import Locator
-
-        return Locator
-    raise AttributeError(f"module 'locator' has no attribute {name!r}")

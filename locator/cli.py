@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from locator import bulk
+from locator import bulk, store
 from locator.answer import Answer, error_dict
 from locator.errors import LocatorError
 from locator.service import Locator
@@ -79,14 +79,12 @@ def _answer_csv(locator: Locator, source: str, out) -> bool:
 
 
 def _version() -> int:
-    from locator import index
-
     try:
-        built = index.load()
+        built = store.load()
     except LocatorError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
-    print(f"Clinic Locator: postcodes from {index.release_of(built)} ({built.meta['units']:,} postcodes; "
+    print(f"Clinic Locator: postcodes from {built.release} ({built.meta['units']:,} postcodes; "
           f"index built {built.meta['built_at']})")
     return 0
 

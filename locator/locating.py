@@ -24,7 +24,7 @@ import numpy as np
 from locator import messages
 from locator.errors import NotLocatable
 from locator.gazetteer import Centroid, PostcodeIndex
-from locator.index import bng_to_wgs84, release_of
+from locator.grid import bng_to_wgs84
 from locator.model import Location, Precision, Region
 from locator.places import PlaceIndex
 from locator.postcodes import AreaName, Eircode, ParsedQuery, PlaceName, UKPostcode
@@ -94,7 +94,7 @@ def locate_uk_postcode(pc: UKPostcode, index: PostcodeIndex, places: PlaceIndex)
             lat, lon = bng_to_wgs84(float(index.unit_e[row]), float(index.unit_n[row]))
             return Location(float(lat), float(lon), pc.region, Precision.POSTCODE, pc.normalised)
         why = (messages.unit_without_position(pc.normalised) if row >= 0 else
-               messages.unit_not_in_list(pc.normalised, release_of(index)))
+               messages.unit_not_in_list(pc.normalised, index.release))
         return _fall_back(pc, pc.district, sector, index, why)
     return _fall_back(pc, pc.district, sector, index, None)
 

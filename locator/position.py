@@ -34,7 +34,7 @@ import numpy as np
 from locator import messages
 from locator.errors import OutOfCoverage, PermissionRefused, PositionTimedOut, PositionUnavailable
 from locator.gazetteer import PostcodeIndex
-from locator.index import bng_to_wgs84, wgs84_to_bng
+from locator.grid import bng_to_wgs84, wgs84_to_bng
 from locator.model import Location, Precision, Region
 
 LAND_GEOJSON = Path(__file__).resolve().parent.parent / "static" / "map" / "land.geojson"

@@ -18,8 +18,7 @@ import functools
 from collections.abc import Sequence
 from pathlib import Path
 
-from locator import index as index_module
-from locator import reference
+from locator import reference, store
 from locator.answer import Answer, answer_for
 from locator.clinics import Clinic, load_clinics
 from locator.clinics import clinics_path as default_clinics_path
@@ -46,14 +45,14 @@ class Locator:
 
     @classmethod
     def load(cls, index_path: Path | None = None, clinics_path: Path | None = None) -> Locator:
-        """Load (building on first use) the index and the clinics.
+        """Load the built index (``python -m locator.build`` builds it) and the clinics.
 
         ``clinics_path`` defaults to ``$CLINIC_LOCATOR_CLINICS`` or
         ``data/clinics.toml``, ``index_path`` to ``$CLINIC_LOCATOR_INDEX`` or
         ``data/build/index.bin``. Raises :class:`~locator.errors.IndexUnavailable`.
         """
         clinics_path = Path(clinics_path or default_clinics_path())
-        index = index_module.load(index_path, clinics_path=clinics_path)
+        index = store.load(index_path, clinics_path=clinics_path)
         return cls(index, load_clinics(clinics_path, index.clinic_positions))
 
     def lookup(self, text: str) -> Answer:

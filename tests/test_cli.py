@@ -80,17 +80,27 @@ def test_csv_from_standard_input_answers_every_row_in_order_and_flags_bad_ones()
     assert done.returncode == 1
 
 
-def test_an_index_that_cannot_be_built_says_so_plainly_and_tells_the_operator_how_to_fix_it(tmp_path):
-    broken = tmp_path / "clinics.toml"
-    broken.write_text("this is not TOML = = =")
+def test_a_missing_index_says_so_plainly_and_tells_the_operator_the_command_that_builds_it(tmp_path):
     done = subprocess.run([sys.executable, "-m", "locator", "--json", "SL6 8DG"], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "CLINIC_LOCATOR_CLINICS": str(broken),
-                                            "CLINIC_LOCATOR_INDEX": str(tmp_path / "index.bin")})
+                          timeout=120, env={**os.environ, "CLINIC_LOCATOR_INDEX": str(tmp_path / "index.bin")})
     assert done.returncode == 1 and done.stdout == ""
     message, detail = done.stderr.splitlines()
     assert message == f"error: {messages.SERVICE_UNAVAILABLE}"
-    assert detail.startswith("detail: ") and str(broken) in detail
+    assert detail.startswith("detail: ") and str(tmp_path / "index.bin") in detail
+    assert "`python -m locator.build`" in detail
+    assert not (tmp_path / "index.bin").exists()
+
+
+def test_an_index_that_cannot_be_built_says_so_plainly_and_tells_the_operator_how_to_fix_it(tmp_path):
+    broken = tmp_path / "clinics.toml"
+    broken.write_text("this is not TOML = = =")
+    done = subprocess.run([sys.executable, "-m", "locator.build", "--index-only"], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "CLINIC_LOCATOR_CLINICS": str(broken),
+                                            "CLINIC_LOCATOR_INDEX": str(tmp_path / "index.bin")})
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: ") and str(broken) in done.stderr
     assert "Traceback" not in done.stderr
+    assert not (tmp_path / "index.bin").exists()
 
 
 def test_a_missing_csv_file_is_a_clear_error_not_a_traceback(tmp_path):

@@ -7,7 +7,6 @@ real positions and one postcode the packaged July 2024 data does not have.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -16,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from locator import Locator, codepoint
-from locator.index import INDEX_PATH_ENV
+from locator import Locator, store
+from locator.build import codepoint
+from locator.store import INDEX_PATH_ENV
 
 REPO = Path(__file__).resolve().parent.parent
 # Real postcodes, written as OS writes them: 7 characters, the outward code padded with spaces.
@@ -93,7 +93,7 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def rebuilt(release_zip, tmp_path_factory) -> Path:
     index = tmp_path_factory.mktemp("index") / "index.bin"
-    done = run("-m", "locator.index", "--build", "--codepoint", str(release_zip), "--path", str(index))
+    done = run("-m", "locator.build", "--index-only", "--codepoint", str(release_zip), "--path", str(index))
     assert done.returncode == 0, done.stderr
     assert "OS Code-Point Open, April 2026" in done.stdout
     return index
@@ -159,16 +159,13 @@ def test_something_that_is_not_the_download_gets_a_clear_message_not_a_traceback
     (tmp_path / "notes.txt").write_text("hello")
     for path, says in [(tmp_path / "missing.zip", "does not exist"), (tmp_path / "notes.txt", "not a zip"),
                        (tmp_path, "no Data/CSV")]:
-        done = run("-m", "locator.index", "--build", "--codepoint", str(path), "--path", str(tmp_path / "i.bin"))
+        done = run("-m", "locator.build", "--index-only", "--codepoint", str(path), "--path", str(tmp_path / "i.bin"))
         assert done.returncode != 0 and says in done.stderr and "Traceback" not in done.stderr
         assert not (tmp_path / "i.bin").exists()
 
 
 def test_the_built_index_records_where_it_came_from(rebuilt, release_zip):
-    with open(rebuilt, "rb") as f:
-        f.read(len(b"CLINIC-LOCATOR-INDEX\n"))
-        header = json.loads(f.read(int.from_bytes(f.read(8), "little")))
-    assert header["meta"]["codepoint_source"] == str(release_zip.resolve())
+    assert store.read_meta(rebuilt)["codepoint_source"] == str(release_zip.resolve())
 
 
 def footer_release(monkeypatch, index: Path | None) -> str:

@@ -24,10 +24,10 @@ def test_every_kind_of_error_has_its_own_short_label_for_tables_and_counts():
 
 
 def test_a_person_reads_the_message_and_a_log_reads_the_detail_too():
-    error = errors.IndexUnavailable(messages.SERVICE_UNAVAILABLE, detail="run `python -m locator.index --build`")
+    error = errors.IndexUnavailable(messages.SERVICE_UNAVAILABLE, detail="run `python -m locator.build`")
     assert error.message == messages.SERVICE_UNAVAILABLE
     assert "python" not in error.message and "index" not in error.message
-    assert str(error) == f"{messages.SERVICE_UNAVAILABLE} (run `python -m locator.index --build`)"
+    assert str(error) == f"{messages.SERVICE_UNAVAILABLE} (run `python -m locator.build`)"
 
 
 def test_the_service_s_own_failures_never_put_operator_instructions_in_front_of_people():

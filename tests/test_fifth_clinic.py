@@ -3,8 +3,9 @@
 The clinics file is copied to a temporary folder with one more clinic (a
 Manchester clinic that takes patients from Great Britain), and the
 locator is pointed at it the way an operator would, with
-``$CLINIC_LOCATOR_CLINICS`` (and a temporary index beside it, which the
-locator builds on first use because the clinics are part of the index).
+``$CLINIC_LOCATOR_CLINICS`` and ``$CLINIC_LOCATOR_INDEX`` (an index built for
+it beside it: the clinics' positions are part of the index). The
+``five_clinics`` fixture (conftest.py) makes both.
 """
 
 from __future__ import annotations
@@ -24,35 +25,19 @@ from streamlit.testing.v1 import AppTest
 from components.resources import load_locator
 from locator import Locator
 from locator.bulk import answer_list, to_csv
-from locator.clinics import CLINICS_PATH_ENV, CLINICS_TOML, read_sites
-from locator.index import INDEX_PATH_ENV
+from locator.clinics import CLINICS_TOML, read_sites
 
 ROOT = Path(__file__).resolve().parent.parent
-FIFTH = """
-[[clinic]]
-id = "manchester"
-name = "Manchester"
-address = ["1 Example Street", "Manchester", "M1 1AE"]
-locate_by = "M1 1AE"
-phone = "0800 7836106"
-email = "enquiries@britishveininstitute.com"
-region = "GB"
-serves = ["GB", "IM", "JE", "GG"]
-"""
 
 
 @pytest.fixture(scope="module")
-def five(tmp_path_factory) -> Iterator[dict[str, str]]:
-    """The environment of a checkout whose clinics file lists a fifth clinic."""
-    folder = tmp_path_factory.mktemp("five-clinics")
-    clinics = folder / "clinics.toml"
-    clinics.write_text(CLINICS_TOML.read_text(encoding="utf-8") + FIFTH, encoding="utf-8")
-    env = {CLINICS_PATH_ENV: str(clinics), INDEX_PATH_ENV: str(folder / "index.bin")}
+def five(five_clinics) -> Iterator[dict[str, str]]:
+    """The environment of a checkout whose clinics file lists a fifth clinic (and its index)."""
     with pytest.MonkeyPatch.context() as mp:
-        for name, value in env.items():
+        for name, value in five_clinics.env.items():
             mp.setenv(name, value)
         load_locator.clear()  # the app's per-process locator, shared with the other tests
-        yield env
+        yield five_clinics.env
         load_locator.clear()
 
 

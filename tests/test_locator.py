@@ -259,7 +259,7 @@ def test_grid_references_convert_exactly_as_pyprojs_own_choice_does():
     import numpy as np
     from pyproj import Transformer
 
-    from locator.index import bng_to_wgs84
+    from locator.grid import bng_to_wgs84
 
     reference = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
     eastings = np.linspace(100_000, 650_000, 500)

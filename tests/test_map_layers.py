@@ -1,24 +1,26 @@
 """Who goes where, as built with the index: the picture agrees with the answers.
 
-Read from the built ``static/map/build/`` (``bin/setup`` makes it; the
-``layers`` fixture builds it if it is missing or stale).
+Read from the built ``static/map/build/`` (``bin/setup`` makes it with
+``python -m locator.build``); a test that needs other layers draws them in a
+temporary folder.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from locator import Locator, map_layers
-from locator.clinics import CLINICS_TOML
+from locator import map_layers
+from locator.build import map_layers as map_build
+from locator.build.map_layers import Grid
 from locator.distances import distances_m
-from locator.index import bng_to_wgs84
-from locator.map_layers import Grid, Tiles, clinic_colours, palette
+from locator.errors import PaletteTooShort
+from locator.grid import bng_to_wgs84
+from locator.map_layers import Tiles, clinic_colours, palette
 from locator.model import Region
 from locator.routing import choose, eligibility
 
@@ -59,7 +61,7 @@ def test_a_fifth_clinic_takes_the_next_colour_and_too_many_clinics_are_refused_w
     colours = palette()
     ids = ["a", "b", "c", "d", "e"]
     assert clinic_colours(ids, colours)["e"] == colours[4]
-    with pytest.raises(map_layers.PaletteTooShort, match="add colours"):
+    with pytest.raises(PaletteTooShort, match="add colours"):
         clinic_colours([str(i) for i in range(len(colours) + 1)], colours)
 
 
@@ -108,7 +110,7 @@ def test_the_quick_ranking_decides_exactly_as_the_routing_rule(locator):
     lons = np.array([c.lon for c in locator.clinics])
     for region in (Region.GREAT_BRITAIN, Region.IRELAND):
         eligible = eligibility(locator.clinics)[region]
-        quick = map_layers._choose_for(lat, lon, eligible, lats, lons)
+        quick = map_build._choose_for(lat, lon, eligible, lats, lons)
         exact = choose(distances_m(lat, lon, lats, lons), eligible)
         assert np.array_equal(quick, exact), region
 
@@ -124,40 +126,29 @@ def test_the_picture_covers_every_region_s_land_and_nothing_at_sea(picture, loca
 def test_the_towns_are_labelled_biggest_first_without_crowding(layers):
     towns = {name: zoom for name, _, _, zoom in layers["towns"]}
     for city in ("London", "Birmingham", "Glasgow", "Dublin", "Cardiff"):
-        assert towns[city] == map_layers.MIN_LABEL_ZOOM, city
+        assert towns[city] == map_build.MIN_LABEL_ZOOM, city
     for town in ("Belfast", "Liverpool", "Edinburgh", "Cork", "Maidenhead"):
-        assert towns[town] <= map_layers.MAX_LABEL_ZOOM, town
+        assert towns[town] <= map_build.MAX_LABEL_ZOOM, town
     assert 500 < len(towns) < 5000
 
 
-FIFTH_CLINIC = """
-[[clinic]]
-id = "leeds"
-name = "Leeds"
-address = ["1 Example Street", "Leeds", "LS1 4DY"]
-postcode = "LS1 4DY"
-locate_by = "LS1 4DY"
-phone = "0800 7836106"
-email = "enquiries@britishveininstitute.com"
-country = "England"
-region = "GB"
-serves = ["GB", "IM", "JE", "GG"]
-"""
-
-
-def test_a_clinic_added_to_the_clinics_file_gets_the_next_colour_and_its_own_area(tmp_path):
-    """A made-up fifth clinic in Leeds: the layers are rebuilt for it, and Leeds's postcodes go to it."""
-    clinics = tmp_path / "clinics.toml"
-    clinics.write_text(Path(CLINICS_TOML).read_text(encoding="utf-8") + FIFTH_CLINIC, encoding="utf-8")
-    five = Locator.load(clinics_path=clinics)
-    built = map_layers.load(tmp_path, locator=five)
-    assert built["fingerprint"] != map_layers.load(locator=Locator.load())["fingerprint"]
-    assert [c["id"] for c in built["clinics"]][-1] == "leeds"
+def test_a_clinic_added_to_the_clinics_file_gets_the_next_colour_and_its_own_area(five_clinics, layers, tmp_path):
+    """A fifth clinic (Manchester): its layers are drawn for it, and Manchester's postcodes go to it."""
+    five = five_clinics.locator()
+    built = map_build.build(tmp_path, locator=five)
+    assert built["fingerprint"] != layers["fingerprint"]
+    assert built == map_layers.load(tmp_path, locator=five)
+    assert [c["id"] for c in built["clinics"]][-1] == "manchester"
     assert built["clinics"][-1]["colour"] == palette()[4].hex
     picture = np.array(Image.open(tmp_path / built["png"]))
-    answer = five.lookup("LS1 4DY")
-    assert answer.clinic.id == "leeds"
-    assert clinic_of(pixel_at(picture, answer.location.lat, answer.location.lon), five.clinics) == "leeds"
+    answer = five.lookup("M1 1AE")
+    assert answer.clinic.id == "manchester"
+    assert clinic_of(pixel_at(picture, answer.location.lat, answer.location.lon), five.clinics) == "manchester"
+
+
+def test_layers_built_for_other_clinics_are_not_read_as_these(five_clinics):
+    with pytest.raises(FileNotFoundError, match="python -m locator.build"):
+        map_layers.load(locator=five_clinics.locator())
 
 
 def test_tiles_are_off_by_default_and_a_half_or_wrong_setting_is_refused_with_a_reason(tmp_path):

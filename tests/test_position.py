@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from locator import errors
 from locator.contacts import contact_for
-from locator.index import bng_to_wgs84, wgs84_to_bng
+from locator.grid import bng_to_wgs84, wgs84_to_bng
 from locator.model import Precision, Region
 from locator.position import COAST_TOLERANCE_M, device_failure, land_shapes, round_position
 
