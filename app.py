@@ -75,7 +75,7 @@ def search_and_answer(locator: Locator, pins: list[ClinicPin], catchment: Catchm
             searched = search_pin(answer)
         search_feedback(LABEL, announce=announce, problem_key=problem)
     with right:
-        # The same base map on every run: a search only swaps its search layer (ADR 7).
+        # The same base map on every run: a search only swaps its search layer (ADR 11).
         show_map(pins, searched, catchment=catchment, tiles=tiles, key="clinic_map")
 
 

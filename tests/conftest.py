@@ -1,5 +1,6 @@
 """Shared fixtures: one real locator (real index, real clinics) per test session; the app under AppTest;
-a clinics file with a fifth clinic and its own index, built in a temporary folder.
+a clinics file with a fifth clinic and its own index, built in a temporary folder; and the guard that
+fails the run if any test wrote the shared built data (data/build/, static/map/build/).
 """
 
 from dataclasses import dataclass
@@ -9,11 +10,15 @@ import pytest
 import streamlit_folium
 from streamlit.testing.v1 import AppTest
 
-from locator import Locator
+from locator import Locator, store
 from locator.build import index as build_index
 from locator.clinics import CLINICS_PATH_ENV, CLINICS_TOML
+from locator.map_layers import DEFAULT_OUT_DIR
 from locator.store import INDEX_PATH_ENV
 from tests.apptest import APP
+
+# What `python -m locator.build` makes and every test only reads.
+SHARED_BUILT = (store.DEFAULT_INDEX_PATH.parent, DEFAULT_OUT_DIR)
 
 # One clinic more than data/clinics.toml: a Manchester clinic that takes patients from Great Britain.
 FIFTH_CLINIC = """
@@ -76,3 +81,20 @@ def five_clinics(tmp_path_factory) -> ClinicsCheckout:
     clinics.write_text(CLINICS_TOML.read_text(encoding="utf-8") + FIFTH_CLINIC, encoding="utf-8")
     build_index.build(folder / "index.bin", clinics_path=clinics)
     return ClinicsCheckout(clinics, folder / "index.bin")
+
+
+def built_files() -> dict[Path, tuple[int, int, int]]:
+    """Each file under the shared built folders, with what a write would change: inode, size, modification time."""
+    return {path: (info.st_ino, info.st_size, info.st_mtime_ns)
+            for folder in SHARED_BUILT for path in sorted(folder.rglob("*")) if path.is_file()
+            for info in [path.stat()]}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_built_data_is_left_alone():
+    """No test writes the shared index or map layers: the run fails (an error after the last test) if one did."""
+    before = built_files()
+    yield
+    after = built_files()
+    changed = sorted(str(p) for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    assert not changed, f"tests wrote the shared built data: {changed}"
