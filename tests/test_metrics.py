@@ -200,9 +200,7 @@ def test_api_responses_are_counted_by_status_and_every_query_as_a_search(client,
 def test_the_index_release_and_build_time_and_this_process_are_there(client, monkeypatch, locator):
     monkeypatch.setenv(metrics.TOKEN_ENV, "t0ken")
     samples = scrape(client, "t0ken")
-    from locator.index import release_of
-
-    assert samples[("clinic_locator_index_info", (("release", release_of(locator.index)),))] == 1
+    assert samples[("clinic_locator_index_info", (("release", locator.index.release),))] == 1
     assert samples[("clinic_locator_index_loaded", ())] == 1
     assert samples[("clinic_locator_index_built_timestamp_seconds", ())] > 1.6e9
     assert samples[("process_resident_memory_bytes", ())] > 0

@@ -53,7 +53,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from locator.answer import Answer
 from locator.errors import LocatorError
-from locator.index import release_of
 from locator.service import Locator
 
 PATH = "/metrics"
@@ -171,7 +170,7 @@ class _ReadAtScrape(Collector):
             return
         yield GaugeMetricFamily("clinic_locator_index_loaded", "1 once the postcode index is loaded.", value=1)
         yield InfoMetricFamily("clinic_locator_index", "The Code-Point Open release the postcode index was built from.",
-                               value={"release": release_of(index)})
+                               value={"release": index.release})
         built = _timestamp(index.meta.get("built_at", ""))
         if built is not None:
             yield GaugeMetricFamily("clinic_locator_index_built_timestamp_seconds",

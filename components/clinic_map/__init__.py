@@ -7,7 +7,7 @@ every clinic's marker and popup. Because it does not change, ``st_folium``
 keeps it mounted; a search only replaces one small layer
 (``feature_group_to_add``): the searched place, a ring round its clinic, and a
 move of the view to fit both. See ``docs/adr/0003-map-assets-served-locally.md``
-and ``docs/adr/0007-map-drawn-offline-and-updated-in-place.md``.
+and ``docs/adr/0011-map-drawn-offline-and-updated-in-place.md``.
 
 One job per module:
 
