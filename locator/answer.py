@@ -12,7 +12,6 @@ from locator.distances import METRES_PER_MILE
 from locator.errors import LocatorError
 from locator.model import Location
 from locator.routing import Route
-from locator.text import readable
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,17 +98,10 @@ def _distance_dict(d: ClinicDistance) -> dict:
     return {"miles": round(d.miles, 3), "km": round(d.km, 3), "straight_line": True}
 
 
-def error_dict(query: str, error: LocatorError) -> dict:
-    """The JSON-ready dict for a query that could not be answered (its echo always encodable)."""
-    return {
-        "query": readable(query),
-        "ok": False,
-        "error": error.message,
-        "error_type": type(error).__name__,
-        "suggestions": list(error.suggestions),
-        "precision": None,
-        "normalised": None,
-        "location": None,
-        "distances": None,
-        "clinic": None,
-    }
+#: What one query comes to: its answer, or the error a person reads instead.
+Outcome = Answer | LocatorError
+
+
+def outcome_dict(query: str, outcome: Outcome) -> dict:
+    """The JSON object for one query, answered or not: a line of ``python -m locator --json``, a result of the API."""
+    return outcome.to_dict() if isinstance(outcome, Answer) else outcome.to_dict(query)

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from locator import bulk, store
-from locator.answer import Answer, error_dict
+from locator.answer import Answer, outcome_dict
 from locator.errors import LocatorError
 from locator.service import Locator
 from locator.text import readable
@@ -60,13 +60,14 @@ def _answer_queries(locator: Locator, queries: list[str], as_json: bool, out) ->
     answers = bulk.answer_list(locator, queries)
     all_ok = True
     for i, query in enumerate(queries):
-        answer = answers.answer(i)
-        if isinstance(answer, LocatorError):
-            all_ok = False
-            out.write(json.dumps(error_dict(query, answer), ensure_ascii=False) if as_json
-                      else f"{readable(query)}: error: {answer.message}")
+        outcome = answers.answer(i)
+        all_ok = all_ok and isinstance(outcome, Answer)
+        if as_json:
+            out.write(json.dumps(outcome_dict(query, outcome), ensure_ascii=False))
+        elif isinstance(outcome, LocatorError):
+            out.write(f"{readable(query)}: error: {outcome.message}")
         else:
-            out.write(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else _describe(answer))
+            out.write(_describe(outcome))
         out.write("\n")
     return all_ok
 

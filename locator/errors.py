@@ -11,14 +11,22 @@ Each class also inherits the matching built-in, so callers that only know
   patient. ``str(error)`` gives both, so a log or traceback is complete.
 * ``label`` is a short name for the kind of problem, for tables and counts
   ("Not a real postcode: 12 rows").
+* ``status`` is the HTTP status an answer with this error carries (422: the
+  query was well formed but cannot be answered; 503: the service cannot answer
+  just now), and :meth:`LocatorError.to_dict` its JSON object, the same for the
+  command line and the API. ``error_type`` names the kind in that JSON; it is
+  the class's name, and stays the published one if a class is renamed.
 
-A new kind of problem is a new subclass here, with its ``label``, and its
-sentences in :mod:`locator.messages`.
+A new kind of problem is a new subclass here, with its ``label`` (and a
+``status`` if not 422), and its sentences in :mod:`locator.messages`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from locator.text import readable
 
 
 class LocatorError(Exception):
@@ -28,7 +36,14 @@ class LocatorError(Exception):
     be empty).
     """
 
-    label = "Other"
+    label: ClassVar[str] = "Other"
+    status: ClassVar[int] = 422
+    error_type: ClassVar[str] = "LocatorError"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "error_type" not in cls.__dict__:
+            cls.error_type = cls.__name__
 
     def __init__(self, message: str, suggestions: Iterable[str] = (), *, detail: str | None = None) -> None:
         super().__init__(message)
@@ -38,6 +53,21 @@ class LocatorError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} ({self.detail})" if self.detail else self.message
+
+    def to_dict(self, query: str) -> dict[str, Any]:
+        """The JSON object for ``query``, which could not be answered (its echo always encodable)."""
+        return {
+            "query": readable(query),
+            "ok": False,
+            "error": self.message,
+            "error_type": self.error_type,
+            "suggestions": list(self.suggestions),
+            "precision": None,
+            "normalised": None,
+            "location": None,
+            "distances": None,
+            "clinic": None,
+        }
 
 
 # --- what was typed -------------------------------------------------------------------
@@ -97,10 +127,14 @@ class UnknownPlace(InvalidQuery, LookupError):
     label = "Unknown place"
 
 
-class OutsideCoverage(NotCovered):
-    """A place with a British or UK-style code that the service does not cover (BFPO, Gibraltar)."""
+class OverseasAddress(NotCovered):
+    """An overseas territory's or the forces' code or place, which the service does not cover (BFPO, Gibraltar).
+
+    Not to be confused with :class:`PositionOutsideArea`, a device's position.
+    """
 
     label = "Overseas or forces address"
+    error_type = "OutsideCoverage"  # the name the JSON has always given it
 
 
 class NotAPlace(InvalidQuery):
@@ -128,12 +162,14 @@ class TooManyRows(InvalidQuery):
     """A list longer than :data:`locator.bulk.MAX_ROWS`."""
 
     label = "Too many rows"
+    status = 413
 
 
 class FileTooLarge(InvalidQuery):
     """An uploaded file bigger than :data:`locator.bulk.MAX_UPLOAD_MB`."""
 
     label = "File too large"
+    status = 413
 
 
 class UnreadableFile(InvalidQuery):
@@ -149,6 +185,7 @@ class IndexUnavailable(LocatorError, RuntimeError):
     """The postcode index cannot be built or read; ``detail`` says why and how to fix it."""
 
     label = "Service unavailable"
+    status = 503
 
 
 class CodePointError(IndexUnavailable):
@@ -171,12 +208,14 @@ class TreatmentContentError(LocatorError, ValueError):
     """
 
     label = "Treatment information unreadable"
+    status = 503
 
 
 class MapDataError(LocatorError, ValueError):
     """The map was given something it cannot draw (no clinics, a position off the globe)."""
 
     label = "Map unavailable"
+    status = 503
 
 
 class PaletteTooShort(MapDataError):
@@ -206,7 +245,10 @@ class PositionTimedOut(PositionUnavailable):
     label = "Location timed out"
 
 
-class OutOfCoverage(LocatorError, LookupError):
-    """A device's position at sea, or outside the places the clinics serve."""
+class PositionOutsideArea(LocatorError, LookupError):
+    """A device's position at sea, or outside the places the clinics serve ("Use my location").
+
+    Not to be confused with :class:`OverseasAddress`, a typed code or place.
+    """
 
     label = "Outside the area served"

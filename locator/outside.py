@@ -3,7 +3,7 @@
 Read from ``data/outside_coverage.toml``: the overseas territories' single
 postcodes (``TDCU 1ZZ``), the formats of those with their own systems
 (Bermuda's ``HM 12``, Cayman's ``KY1-1234``), British Forces (BFPO)
-numbers, and the places' own names. A match becomes :class:`OutsideCoverage`,
+numbers, and the places' own names. A match becomes :class:`OverseasAddress`,
 whose message names the place and gives the clinics' email addresses.
 """
 

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from locator import messages
-from locator.errors import OutOfCoverage, PermissionRefused, PositionTimedOut, PositionUnavailable
+from locator.errors import PermissionRefused, PositionOutsideArea, PositionTimedOut, PositionUnavailable
 from locator.gazetteer import PostcodeIndex
 from locator.grid import bng_to_wgs84, wgs84_to_bng
 from locator.model import Location, Precision, Region
@@ -197,7 +197,7 @@ class PositionLocator:
         return -1, math.inf
 
     def locate(self, lat: float, lon: float, accuracy_m: float | None = None) -> Location:
-        """Where a device is, as a :class:`Location`; raises :class:`OutOfCoverage` at sea or abroad.
+        """Where a device is, as a :class:`Location`; raises :class:`PositionOutsideArea` at sea or abroad.
 
         ``lat``/``lon`` are WGS84 degrees as the device gave them (rounded
         here first); ``accuracy_m`` is the device's own estimate in metres,
@@ -207,7 +207,7 @@ class PositionLocator:
         lat, lon = round_position(lat, lon)
         region = self.region_at(lat, lon)
         if region is None:
-            raise OutOfCoverage(messages.OUT_OF_COVERAGE)
+            raise PositionOutsideArea(messages.OUT_OF_COVERAGE)
         within = _how_closely(accuracy_m)
         if region is Region.GREAT_BRITAIN:
             row, metres = self.nearest_unit(lat, lon)

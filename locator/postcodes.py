@@ -47,7 +47,7 @@ from locator.errors import (
     NonGeographic,
     NotAPlace,
     NotCovered,
-    OutsideCoverage,
+    OverseasAddress,
     QueryTooLong,
     RetiredPostcode,
 )
@@ -237,7 +237,7 @@ class QueryParser:
 
     def _refuse_outside(self, place: outside.OutsidePlace | None) -> None:
         if place:
-            raise OutsideCoverage(messages.outside_coverage(place.name, self._emails))
+            raise OverseasAddress(messages.outside_coverage(place.name, self._emails))
 
     def _special(self, named: special.SpecialPostcode) -> ParsedQuery:
         """A named special postcode: answered from where it really is, or refused as post only."""

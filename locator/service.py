@@ -65,7 +65,7 @@ class Locator:
     def lookup_position(self, lat: float, lon: float, accuracy_m: float | None = None) -> Answer:
         """The full answer for a device's position ("Use my location"); see :mod:`locator.position`.
 
-        Raises :class:`~locator.errors.OutOfCoverage` at sea or outside the area served.
+        Raises :class:`~locator.errors.PositionOutsideArea` at sea or outside the area served.
         """
         location = self.positions.locate(lat, lon, accuracy_m)
         route = self.router.route(location)

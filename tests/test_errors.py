@@ -33,3 +33,41 @@ def test_a_person_reads_the_message_and_a_log_reads_the_detail_too():
 def test_the_service_s_own_failures_never_put_operator_instructions_in_front_of_people():
     for sentence in (messages.SERVICE_UNAVAILABLE, messages.TREATMENT_UNAVAILABLE, messages.MAP_UNAVAILABLE):
         assert not any(word in sentence for word in ("pip", "python", "rebuild", "index", ".toml", "/"))
+
+
+def test_each_error_owns_its_http_status_a_query_that_cannot_be_answered_422_the_service_503():
+    for kind in KINDS:
+        if issubclass(kind, (errors.IndexUnavailable, errors.TreatmentContentError, errors.MapDataError)):
+            assert kind.status == 503, kind
+        elif issubclass(kind, (errors.TooManyRows, errors.FileTooLarge)):
+            assert kind.status == 413, kind
+        else:
+            assert kind.status == 422, kind
+
+
+def test_each_error_owns_its_json_object_named_by_a_type_used_once():
+    types = [kind.error_type for kind in KINDS]
+    assert len(set(types)) == len(types), types
+    error = errors.UnknownPlace("We could not find Readng.", ["Reading"])
+    assert error.to_dict("Readng") == {
+        "query": "Readng", "ok": False, "error": "We could not find Readng.", "error_type": "UnknownPlace",
+        "suggestions": ["Reading"], "precision": None, "normalised": None, "location": None, "distances": None,
+        "clinic": None}
+
+
+def test_a_renamed_error_keeps_the_type_its_json_has_always_given():
+    assert errors.OverseasAddress.error_type == "OutsideCoverage"
+
+
+def test_no_exception_class_lives_outside_the_tree():
+    import ast
+    from pathlib import Path
+
+    for path in Path(errors.__file__).parent.rglob("*.py"):
+        if path.name == "errors.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                bases = {getattr(b, "id", getattr(b, "attr", "")) for b in node.bases}
+                assert not bases & {"Exception", "ValueError", "LookupError", "RuntimeError", "KeyError"}, \
+                    f"{path.name}: {node.name} is an exception outside locator/errors.py"

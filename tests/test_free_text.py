@@ -183,7 +183,7 @@ def test_a_town_keeps_its_name(locator, typed):
     ("Falkland Islands", "Falkland"),
 ])
 def test_overseas_and_forces_codes_name_the_place_and_give_the_clinics_email(locator, typed, named):
-    with pytest.raises(errors.OutsideCoverage) as caught:
+    with pytest.raises(errors.OverseasAddress) as caught:
         locator.lookup(typed)
     assert named in caught.value.message
     assert all(clinic.email in caught.value.message for clinic in locator.clinics)
@@ -217,4 +217,4 @@ def test_a_placeholder_is_not_a_place(locator, typed):
 def test_a_foreign_zip_code_is_still_named_as_foreign(locator):
     with pytest.raises(errors.NotCovered) as caught:
         locator.lookup("12345-6789")
-    assert not isinstance(caught.value, errors.OutsideCoverage)
+    assert not isinstance(caught.value, errors.OverseasAddress)

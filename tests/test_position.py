@@ -85,7 +85,7 @@ def test_anywhere_in_great_britain_the_postcode_is_the_nearest_one(locator, row_
     lat, lon = bng_to_wgs84(float(index.unit_e[row]) + east, float(index.unit_n[row]) + north)
     try:
         location = locator.positions.locate(float(lat), float(lon))
-    except errors.OutOfCoverage:
+    except errors.PositionOutsideArea:
         pytest.fail(f"a position {math.hypot(east, north):.0f} m from a live postcode was called out of coverage")
     assert location.region is Region.GREAT_BRITAIN
     _, nearest_metres = nearest_unit_by_brute_force(index, *round_position(lat, lon))
@@ -153,7 +153,7 @@ def test_the_channel_islands_go_to_an_english_clinic(locator, position, region):
 @pytest.mark.parametrize("position", [IRISH_SEA, NORTH_SEA, (48.857, 2.352), (40.7, -74.0)],
                          ids=["Irish Sea", "North Sea", "Paris", "New York"])
 def test_at_sea_or_abroad_there_is_a_clear_message_not_an_answer(locator, position):
-    with pytest.raises(errors.OutOfCoverage) as caught:
+    with pytest.raises(errors.PositionOutsideArea) as caught:
         locator.lookup_position(*position)
     assert "at sea, or outside the places our clinics serve" in caught.value.message
     assert "Type your postcode or town instead" in caught.value.message

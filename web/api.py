@@ -37,7 +37,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from locator import messages
-from locator.answer import error_dict
+from locator.answer import Outcome, outcome_dict
 from locator.bulk import answer_list
 from locator.errors import IndexUnavailable, LocatorError
 from locator.postcodes import MAX_QUERY_LENGTH
@@ -84,15 +84,13 @@ def _dumps(body: object) -> bytes:
     return json.dumps(body, ensure_ascii=False).encode()
 
 
-def answers(locator: Locator, queries: list[str]) -> list[dict]:
-    """One CLI ``--json`` object per query, in order: an answer, or the core's error object."""
+def answers(locator: Locator, queries: list[str]) -> list[Outcome]:
+    """Each query's answer or error, in order, each counted in the metrics."""
     result = answer_list(locator, queries)
-    out = []
-    for i, query in enumerate(queries):
-        answer = result.answer(i)
-        count_search(API, answer)
-        out.append(error_dict(query, answer) if isinstance(answer, LocatorError) else answer.to_dict())
-    return out
+    outcomes = [result.answer(i) for i in range(len(queries))]
+    for outcome in outcomes:
+        count_search(API, outcome)
+    return outcomes
 
 
 class Admission:
@@ -171,15 +169,17 @@ class NearestApi:
         try:
             return self._get_locator()
         except IndexUnavailable as exc:
-            raise ApiError(503, exc.message, {"Retry-After": "30"}) from None
+            raise ApiError(exc.status, exc.message, {"Retry-After": "30"}) from None
 
     def _answer_one(self, query: str) -> tuple[int, bytes]:
-        [body] = answers(self._locator(), [query])
-        return (200 if body["ok"] else 422), _dumps(body)
+        [outcome] = answers(self._locator(), [query])
+        status = outcome.status if isinstance(outcome, LocatorError) else 200
+        return status, _dumps(outcome_dict(query, outcome))
 
     def _answer_list(self, body: bytes) -> tuple[int, bytes]:
         queries = _parse_queries(body)
-        return 200, _dumps({"results": answers(self._locator(), queries)})
+        outcomes = answers(self._locator(), queries)
+        return 200, _dumps({"results": [outcome_dict(q, o) for q, o in zip(queries, outcomes, strict=True)]})
 
 
 _GZIP_MAGIC = b"\x1f\x8b"  # JSON never starts with it
