@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from locator import LocatorError, bulk
-from locator.answer import Answer, error_dict
+from locator.answer import Answer
 from locator.text import readable
 from tests.test_properties import PROPERTY
 
@@ -50,7 +50,7 @@ def test_one_lookup_of_any_text_is_an_answer_or_a_locator_error_with_its_message
     except LocatorError as error:
         outcome = error
         # The CLI's and the API's JSON line for it can always be written as UTF-8.
-        line = json.dumps(error_dict(text, error), ensure_ascii=False).encode("utf-8")
+        line = json.dumps(error.to_dict(text), ensure_ascii=False).encode("utf-8")
         assert json.loads(line)["query"] == readable(text)
     assert_answer_or_its_error(outcome)
 
