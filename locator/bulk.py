@@ -52,7 +52,7 @@ from locator.distances import METRES_PER_MILE
 from locator.errors import FileTooLarge, LocatorError, TooManyRows, UnreadableFile
 from locator.locating import locate_unit_rows
 from locator.model import Location, Precision, Region
-from locator.postcodes import unit_key
+from locator.parse import unit_key
 from locator.routing import Route
 from locator.service import Locator
 from locator.text import readable

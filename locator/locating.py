@@ -1,6 +1,6 @@
 """The locate stage: a parsed query in, a :class:`~locator.model.Location` out.
 
-Each query type from :mod:`locator.postcodes` has one strategy, registered
+Each query type from :mod:`locator.parse` has one strategy, registered
 with :func:`strategy` and chosen by the query's type in :func:`locate`. A new
 kind of query (a county, an island) is a new value class in the parser and a
 new strategy here; nothing else changes. Strategies read the gazetteer
@@ -26,8 +26,8 @@ from locator.errors import NotLocatable
 from locator.gazetteer import Centroid, PostcodeIndex
 from locator.grid import bng_to_wgs84
 from locator.model import Location, Precision, Region
+from locator.parse import AreaName, Eircode, ParsedQuery, PlaceName, UKPostcode
 from locator.places import PlaceIndex
-from locator.postcodes import AreaName, Eircode, ParsedQuery, PlaceName, UKPostcode
 
 # A town this size or larger elsewhere keeps its name from a county or island of the same name.
 TOWN_POPULATION = 10_000

@@ -2,7 +2,7 @@
 
 One query goes down the stages and never comes back up:
 
-1. parse (:mod:`locator.postcodes`): text → a typed query, or a clear error;
+1. parse (:mod:`locator.parse`): text → a typed query, or a clear error;
 2. locate (:mod:`locator.locating`): query → :class:`~locator.model.Location`,
    by the strategy registered for the query's type;
 3. route (:mod:`locator.routing`): location → the clinic, with distances;
@@ -26,9 +26,9 @@ from locator.contacts import contact_for
 from locator.gazetteer import PostcodeIndex
 from locator.locating import locate
 from locator.model import Location
+from locator.parse import parser_for
 from locator.places import PlaceIndex
 from locator.position import PositionLocator
-from locator.postcodes import parser_for
 from locator.routing import Router
 
 

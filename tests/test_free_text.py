@@ -10,7 +10,7 @@ from geopy.distance import geodesic
 from locator import areas, errors, reference
 from locator.build import areas as area_placement
 from locator.model import Precision, Region
-from locator.postcodes import parse
+from locator.parse import parse
 
 
 def ok(answer, normalised, precision):

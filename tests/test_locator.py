@@ -272,7 +272,7 @@ def test_grid_references_convert_exactly_as_pyprojs_own_choice_does():
 
 def test_each_kind_of_query_is_located_by_the_strategy_registered_for_its_type(locator):
     from locator import locating
-    from locator.postcodes import Eircode, ParsedQuery, PlaceName, UKPostcode
+    from locator.parse import Eircode, ParsedQuery, PlaceName, UKPostcode
 
     assert {UKPostcode, Eircode, PlaceName} <= set(locating._STRATEGIES)
 

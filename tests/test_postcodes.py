@@ -4,7 +4,7 @@ import pytest
 
 from locator import errors
 from locator.model import Precision, Region
-from locator.postcodes import Eircode, PlaceName, UKPostcode, parse
+from locator.parse import Eircode, PlaceName, UKPostcode, parse
 
 
 @pytest.mark.parametrize("typed", ["SL6 8DG", "sl68dg", "  SL6   8DG ", "Sl6 8dG", "SL6\t8DG", "ＳＬ６ ８ＤＧ"])

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from locator import LocatorError
 from locator.answer import outcome_dict
 from locator.model import Precision, Region
-from locator.postcodes import parse
+from locator.parse import parse
 
 # Reproducible in CI: the same examples every run, and no example database to carry around.
 PROPERTY = settings(derandomize=True, database=None, max_examples=400, deadline=None,
@@ -93,7 +93,7 @@ def test_a_list_answers_every_row_exactly_as_a_single_lookup_does(locator, drawn
 @PROPERTY
 @given(st.integers(min_value=0), st.sampled_from([str.upper, str.lower]), st.sampled_from(["", " ", "  ", "\t"]))
 def test_the_list_shortcut_reads_a_unit_postcode_as_the_parser_does(locator, n, case, gap):
-    from locator.postcodes import unit_key
+    from locator.parse import unit_key
 
     postcode = live_postcode(locator, n)
     typed = case(postcode.replace(" ", gap))

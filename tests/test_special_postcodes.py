@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from locator import reference, special
+from locator import reference
 from locator.errors import InvalidPostcode, NonGeographic, RetiredPostcode
 from locator.model import Precision
+from locator.parse import special
 from tests.test_properties import PROPERTY, live_postcode
 
 TABLE = tomllib.loads(special.SPECIAL_TOML.read_text(encoding="utf-8"))

@@ -40,7 +40,7 @@ from locator import messages
 from locator.answer import Outcome, outcome_dict
 from locator.bulk import answer_list
 from locator.errors import IndexUnavailable, LocatorError
-from locator.postcodes import MAX_QUERY_LENGTH
+from locator.parse import MAX_QUERY_LENGTH
 from locator.service import Locator
 from locator.text import readable
 from web.metrics import API, count_search

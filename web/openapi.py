@@ -10,7 +10,7 @@ the server to it. The enums come from the core's own types.
 from __future__ import annotations
 
 from locator.model import Precision, Region
-from locator.postcodes import MAX_QUERY_LENGTH
+from locator.parse import MAX_QUERY_LENGTH
 
 _REF = "#/components/schemas/"
 _STRING_LIST = {"type": "array", "items": {"type": "string"}}

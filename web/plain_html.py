@@ -20,7 +20,7 @@ from components.search_problem import HEADING as PROBLEM_HEADING
 from components.text import distance_sentence
 from components.view import AnswerCard, ClinicPin
 from locator import messages
-from locator.postcodes import MAX_QUERY_LENGTH
+from locator.parse import MAX_QUERY_LENGTH
 
 #: Where the form is answered, relative to a page of the app (``/`` or ``/about-treatment``).
 SEARCH_PATH = "search"

@@ -15,7 +15,7 @@ from locator import messages
 from locator.clinics import Clinic
 from locator.contacts import home_contact
 from locator.errors import LocatorError
-from locator.postcodes import Eircode, UKPostcode, parse
+from locator.parse import Eircode, UKPostcode, parse
 
 
 def clinic_data(clinic: Clinic, page_url: str) -> dict:

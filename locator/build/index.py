@@ -22,11 +22,12 @@ from typing import IO, Any
 
 import numpy as np
 
-from locator import areas, clinics, outside, reference, store
+from locator import areas, clinics, reference, store
 from locator.build import codepoint as codepoint_release
 from locator.build import recipe
 from locator.build.packages import DISTRIBUTIONS, read_packaged_codepoint
 from locator.gazetteer import PACKAGED_CODEPOINT_RELEASE, PostcodeIndex
+from locator.parse import outside
 
 _LOCATOR = Path(__file__).resolve().parent.parent
 _BUILD = Path(__file__).resolve().parent

@@ -35,8 +35,8 @@ from locator.gazetteer import Centroid, Point, PostcodeIndex, TownPoint
 from locator.grid import bng_to_wgs84
 from locator.locating import locate
 from locator.model import Region
+from locator.parse import parser_for
 from locator.places import Place, PlaceIndex, names_to_places
-from locator.postcodes import parser_for
 from locator.text import fold
 
 PLACE_COUNTRIES = ("GB", "IE", "IM", "JE", "GG")

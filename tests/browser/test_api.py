@@ -13,7 +13,7 @@ import sys
 import pytest
 import requests
 
-from locator.postcodes import MAX_QUERY_LENGTH
+from locator.parse import MAX_QUERY_LENGTH
 from web.api import MAX_QUERIES
 
 from . import CLINIC_SITE, REPO_ROOT

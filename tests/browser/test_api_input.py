@@ -17,7 +17,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from locator.postcodes import MAX_QUERY_LENGTH
+from locator.parse import MAX_QUERY_LENGTH
 from locator.text import readable
 from tests.test_arbitrary_text import TEXT
 

@@ -23,7 +23,7 @@ _PLACEHOLDERS = frozenset({"n/a", "n.a.", "n/k", "na", "none", "nil", "null", "u
 def what_it_is(cleaned: str) -> str | None:
     """A short description (``"a phone number"``) if ``cleaned`` is not a place, else ``None``.
 
-    ``cleaned`` is the query after :func:`locator.postcodes.clean`.
+    ``cleaned`` is the query after :func:`locator.parse.clean`.
     """
     if _EMAIL.fullmatch(cleaned):
         return "an email address"

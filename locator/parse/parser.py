@@ -37,7 +37,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from locator import areas, extract, messages, nonplaces, outside, reference, slips, special
+from locator import areas, messages, reference
 from locator.errors import (
     EmptyQuery,
     ForbiddenCharacters,
@@ -52,6 +52,7 @@ from locator.errors import (
     RetiredPostcode,
 )
 from locator.model import Precision, Region
+from locator.parse import extract, nonplaces, outside, slips, special
 from locator.reference import EIRCODE_CHARACTERS, EIRCODE_LETTERS, area_of
 from locator.text import fold
 

@@ -9,7 +9,7 @@ Read from ``data/special_postcodes.toml``:
 * retired districts (``AB1``–``AB5``), with when they went and the post towns
   they served; what replaced them is read from the district list.
 
-The parser (:mod:`locator.postcodes`) asks here only about text shaped like a
+The parser (:mod:`locator.parse`) asks here only about text shaped like a
 postcode, so place names are never mistaken for one.
 """
 
