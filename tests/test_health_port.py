@@ -36,9 +36,9 @@ def free_port() -> int:
 def replica():
     port = free_port()
     server = start_streamlit("app.py", env={HEALTH_PORT_ENV: str(port)})
-    server.health_url = f"http://127.0.0.1:{port}{READY_PATH}"
+    server.health_url = f"http://127.0.0.1:{port}{READY_PATH}"  # type: ignore[attr-defined]  # the test's own
     deadline = time.monotonic() + 120
-    while not check(server.health_url, 5.0):
+    while not check(server.health_url, 5.0):  # type: ignore[attr-defined]
         assert time.monotonic() < deadline, "the health port never said ready"
         time.sleep(0.5)
     yield server
