@@ -77,8 +77,8 @@ def test_the_image_is_python_3_11_slim_runs_as_a_numeric_non_root_user_and_check
 
 def test_the_image_builds_what_bin_setup_builds_with_the_same_commands():
     runs = " ".join(args for kind, args in containerfile_instructions() if kind == "RUN")
-    builds = re.findall(r"^\s*\.venv/bin/(python -m \S+ --build)$", (REPO / "bin" / "setup").read_text(), re.M)
-    assert "python -m locator.index --build" in builds and "python -m locator.map_layers --build" in builds
+    builds = re.findall(r"^\s*\.venv/bin/(python -m \S+(?: --build)?)$", (REPO / "bin" / "setup").read_text(), re.M)
+    assert "python -m locator.build" in builds and "python -m web.static_build --build" in builds
     for command in builds:
         assert command in runs, f"the image does not run bin/setup's {command}"
 
