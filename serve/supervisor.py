@@ -4,9 +4,11 @@ One loop, a few times a second (:meth:`Supervisor.tend`):
 
 * a replica that exits is restarted in its slot (at once the first time, then
   backing off up to 30 s while it keeps failing);
-* a replica HAProxy marks DOWN is killed and restarted if it is stopped
-  (SIGSTOP), or if it stays DOWN for :data:`DOWN_FOR_S` (busy is not dead:
-  HAProxy brings a slow one back by itself);
+* a replica that is stopped (SIGSTOP) is killed and restarted at once, so
+  that its pages' connections close and they reconnect to the others;
+* a replica HAProxy marks DOWN is killed and restarted if it stays DOWN for
+  :data:`DOWN_FOR_S` and does not answer a patient probe either (busy is not
+  dead: HAProxy brings a slow one back by itself);
 * a new replica gets traffic only once it answers ``/healthz/ready``
   (``set server … state ready``).
 
@@ -37,7 +39,8 @@ from web import shared_state
 
 TICK_S = 0.2
 PROBE_EVERY_S = 0.5
-DOWN_FOR_S = 10.0  # a replica DOWN (but running) this long is replaced
+DOWN_FOR_S = 10.0  # a replica DOWN (but running) this long, and silent to PATIENT_PROBE_S, is replaced
+PATIENT_PROBE_S = 5.0
 STOP_GRACE_S = 10.0
 MAX_BACKOFF_S = 30.0
 
@@ -180,6 +183,10 @@ class Supervisor:
                                      "above); nothing is served.")
                 self.say(f"replica {name} (pid {replica.pid}) exited with code {code}; starting another")
                 self.replace(state, now)
+            elif replica.stopped():
+                # Stopped (SIGSTOP) answers nothing, ever: no need to wait for HAProxy to say so.
+                self.say(f"replica {name} (pid {replica.pid}) is stopped; replacing it")
+                self.replace(state, now)
             elif not state.in_service:
                 if now - state.last_probe >= PROBE_EVERY_S:
                     state.last_probe = now
@@ -191,11 +198,13 @@ class Supervisor:
                         self.replace(state, now)
             elif servers.get(name, {}).get("status", "").startswith("DOWN"):
                 state.down_since = state.down_since or now
-                if replica.stopped() or now - state.down_since >= DOWN_FOR_S:
-                    why = "is stopped" if replica.stopped() else f"has been DOWN for {DOWN_FOR_S:.0f} s"
-                    self.say(f"replica {name} (pid {replica.pid}) fails its health checks and {why}; "
-                             "replacing it")
-                    self.replace(state, now)
+                if now - state.down_since >= DOWN_FOR_S:
+                    if replica.ready(timeout=PATIENT_PROBE_S):
+                        state.down_since = now  # slow, not hung: HAProxy will bring it back
+                    else:
+                        self.say(f"replica {name} (pid {replica.pid}) has failed its health checks for "
+                                 f"{DOWN_FOR_S:.0f} s and does not answer; replacing it")
+                        self.replace(state, now)
             else:
                 state.down_since = None
 

@@ -8,6 +8,7 @@ says what is wrong and how to fix it, and starts no process.
 from __future__ import annotations
 
 import io
+import signal
 import socket
 import subprocess
 import sys
@@ -182,3 +183,39 @@ def test_a_child_dies_with_bin_serve_even_when_bin_serve_is_killed_outright(tmp_
     while alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(child)
+
+
+def test_haproxys_health_check_takes_a_hung_replica_out_within_3_s(tmp_path):
+    """The template's check timing alone, with no supervisor: a stand-in replica that answers, then hangs."""
+    (tmp_path / "healthz").mkdir()
+    (tmp_path / "healthz" / "ready").write_text('{"ready":true}')
+    replica_port, port, stats_port = (free_port() for _ in range(3))
+    replica = subprocess.Popen([sys.executable, "-m", "http.server", str(replica_port), "--bind", "127.0.0.1"],
+                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    path = config(tmp_path, port=port, stats_port=stats_port, slots=(Slot("r1", replica_port),),
+                  in_service=frozenset({"r1"}))
+    balancer = subprocess.Popen([haproxy.haproxy_binary(), "-db", "-f", str(path)], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+    runtime = haproxy.RuntimeApi(tmp_path / "haproxy.sock")
+    try:
+        def status() -> str:
+            try:
+                return runtime.servers()["r1"]["status"]
+            except OSError:
+                return "no balancer yet"
+
+        deadline = time.monotonic() + 30
+        while not (status() == "UP" and runtime.servers()["r1"]["check_status"] == "L7OK"):
+            assert time.monotonic() < deadline, status()
+            time.sleep(0.05)
+        replica.send_signal(signal.SIGSTOP)
+        stopped = time.monotonic()
+        while status().startswith("UP"):
+            assert time.monotonic() - stopped < 10, "never taken out"
+            time.sleep(0.02)
+        assert time.monotonic() - stopped <= 3.0
+    finally:
+        balancer.kill()
+        replica.kill()
+        balancer.wait()
+        replica.wait()

@@ -131,3 +131,4 @@ def test_a_staff_members_answer_comes_back_when_their_replica_dies(page, service
     service.wait_for(lambda: service.replica_pid(slot) not in (None, pid) and len(service.in_service()) == 2, 180,
                      f"replica {slot} restarted")
     only_reconnection_errors(page)
+

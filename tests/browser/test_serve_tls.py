@@ -1,4 +1,4 @@
-"""bin/serve with HTTPS (a self-signed certificate the test makes), and SIGTERM leaving no process behind.
+"""bin/serve with HTTPS (a self-signed certificate the test makes), in Chromium too, and SIGTERM leaving no process behind.
 
 One real service: ``bin/serve --replicas 1 --tls-cert … --tls-key … --http-port Q``.
 The last test stops it with SIGTERM, as systemd or ``kill`` does.
@@ -14,6 +14,7 @@ import time
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from locator import messages
 from serve.haproxy import STICKY_COOKIE
@@ -21,6 +22,8 @@ from tests.serve_harness import SESSION_KEY, STAFF_PASSPHRASE, alive, free_ports
 from tests.streamlit_protocol import Patient
 from web import staff
 from web.shared_state import SESSION_KEY_ENV
+
+from . import wait_for_app
 
 pytestmark = pytest.mark.serve
 
@@ -80,6 +83,17 @@ def test_behind_tls_the_replicas_staff_cookie_is_secure(tls, monkeypatch):
         cookies = response.headers.get_all("Set-Cookie")
     staff_cookie = next(c for c in cookies if c.startswith(f"{staff.COOKIE}="))
     assert "Secure" in staff_cookie and "HttpOnly" in staff_cookie
+
+
+def test_in_chromium_the_page_answers_over_https_with_http2(tls, new_page, locator):
+    """Chromium talks HTTP/2 to HAProxy (ALPN h2), the websocket included; "Use my location" needs the secure context."""
+    service, _, _ = tls
+    page = new_page(ignore_https_errors=True)  # the test's own certificate
+    page.goto(service.url + "/?postcode=BT1+1AA")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name=f"Nearest clinic: {locator.lookup('BT1 1AA').clinic.name}")).to_be_visible()
+    assert page.evaluate("() => performance.getEntriesByType('navigation')[0].nextHopProtocol") == "h2"
+    assert page.evaluate("() => window.isSecureContext")
 
 
 def test_sigterm_stops_haproxy_and_every_replica_and_leaves_none_behind(tls):
