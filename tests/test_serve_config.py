@@ -23,6 +23,7 @@ from serve.haproxy import BalancerConfig, Slot
 from serve.options import Options, parse
 from serve.supervisor import Supervisor
 from tests.serve_harness import alive, self_signed
+from web.readiness import HEALTH_PORT_OFFSET
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -189,8 +190,9 @@ def test_haproxys_health_check_takes_a_hung_replica_out_within_3_s(tmp_path):
     """The template's check timing alone, with no supervisor: a stand-in replica that answers, then hangs."""
     (tmp_path / "healthz").mkdir()
     (tmp_path / "healthz" / "ready").write_text('{"ready":true}')
-    replica_port, port, stats_port = (free_port() for _ in range(3))
-    replica = subprocess.Popen([sys.executable, "-m", "http.server", str(replica_port), "--bind", "127.0.0.1"],
+    health_port, port, stats_port = (free_port() for _ in range(3))
+    replica_port = health_port - HEALTH_PORT_OFFSET  # HAProxy checks a replica on its port + the offset
+    replica = subprocess.Popen([sys.executable, "-m", "http.server", str(health_port), "--bind", "127.0.0.1"],
                                cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     path = config(tmp_path, port=port, stats_port=stats_port, slots=(Slot("r1", replica_port),),
                   in_service=frozenset({"r1"}))
