@@ -1,7 +1,7 @@
 """The deploy recipes in deploy/, checked as far as this machine can without a container runtime or systemd as PID 1.
 
 Each file goes through the linter its own world uses, installed from the registries
-(requirements-dev.txt, bin/setup): hadolint for the Containerfile, kubernetes-validate
+(pyproject.toml's dev list, bin/setup): hadolint for the Containerfile, kubernetes-validate
 (the Kubernetes OpenAPI schemas, strict) for the manifests, Docker Compose's own
 ``config`` for the compose file, ``systemd-analyze verify`` for the units. Then what
 the linters cannot know: that every recipe probes the readiness endpoint the app

@@ -5,7 +5,7 @@ every call (about 50 Jinja templates compiled: ~20 ms of a search's server
 time, measured with cProfile). Ours is the same on every run, so its part of
 the frame's arguments is computed once, the way st_folium computes it, and only
 the search layer is rendered per run. This leans on streamlit_folium's private
-helpers (pinned in requirements.txt); ``tests/test_folium_frame.py`` checks
+helpers (pinned in pyproject.toml and the lock); ``tests/test_folium_frame.py`` checks
 that the result equals st_folium's own, so an upgrade that changes them fails there.
 """
 

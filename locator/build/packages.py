@@ -21,7 +21,7 @@ def _package_path(distribution: str, relative: str) -> Path:
     except importlib.metadata.PackageNotFoundError:
         raise IndexUnavailable(
             messages.SERVICE_UNAVAILABLE,
-            detail=f"The data package {distribution!r} is not installed; run `pip install -r requirements.txt`.",
+            detail=f"The data package {distribution!r} is not installed; run `bin/setup`.",
         ) from None
     if not path.exists():
         raise IndexUnavailable(messages.SERVICE_UNAVAILABLE,
