@@ -218,3 +218,14 @@ def test_a_foreign_zip_code_is_still_named_as_foreign(locator):
     with pytest.raises(errors.NotCovered) as caught:
         locator.lookup("12345-6789")
     assert not isinstance(caught.value, errors.OverseasAddress)
+
+
+@pytest.mark.parametrize("typed", ["A B38 9LX", "a - B38 9LX", "B38 9LX a"])
+def test_a_word_beside_a_live_postcode_is_never_run_into_it_to_make_another(locator, typed):
+    # "A B38 9LX" run together is AB38 9LX, also a live postcode: the one typed whole is answered,
+    # and the run-together reading is offered.
+    location = locator.lookup(typed).location
+    assert location.normalised == "B38 9LX"
+    assert location.note.startswith("Searched for B38 9LX, the postcode in what you typed.")
+    if typed.startswith("A"):
+        assert "AB38 9LX" in location.alternatives

@@ -209,9 +209,15 @@ class QueryParser:
             if named:
                 return self._special(named)
             # The whole text as one code: a match is the only code in it.
-            parsed = self._parse_code_or_slip(compact, upper, cleaned)
+            try:
+                parsed = self._parse_code_or_slip(compact, upper, cleaned)
+            except InvalidPostcode:
+                # "B38 9LX a" run together is no code, but it holds a live postcode whole.
+                if self._live_code_among_words(upper) is None:
+                    raise
+                parsed = None
             if parsed:
-                return parsed
+                return self._as_typed(parsed, upper)
         found = extract.find_codes(upper)
         self._refuse_several(upper, [f.spaced for f in found])
         if found:
@@ -226,6 +232,32 @@ class QueryParser:
                 return parsed
         self._refuse_outside(outside.match_code(upper))
         return self._parse_other(cleaned, upper, compact)
+
+    def _as_typed(self, joined: ParsedQuery[Code], upper: str) -> ParsedQuery[Code]:
+        """A live postcode standing whole among other words, rather than the text run together.
+
+        "A B38 9LX" run together is AB38 9LX, also live; but the text holds B38 9LX whole, with "A"
+        a word apart, so that is what was typed. The run-together reading is offered as an alternative.
+        """
+        code = self._live_code_among_words(upper)
+        if code is None or code.compact == joined.value.normalised.replace(" ", ""):
+            return joined
+        typed = self._parse_code(code.compact, code.spaced)
+        if typed is None:
+            return joined
+        said = messages.code_in_text(typed.value.normalised, "postcode")
+        return dataclasses.replace(typed, note=messages.joined(said, typed.note),
+                                   alternatives=(*typed.alternatives, joined.value.normalised))
+
+    def _live_code_among_words(self, upper: str) -> extract.Found | None:
+        """The one UK postcode in ``upper`` that is live and stands whole beside other words, if any."""
+        found = [f for f in extract.find_codes(upper) if not f.eircode]
+        if len(found) != 1 or self._units is None:
+            return None
+        code = found[0]
+        if self._units(code.compact) and extract.has_words(extract.rest_of(upper, code)):
+            return code
+        return None
 
     # -- what is not a place we cover ---------------------------------------------------
 
