@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import start_streamlit
+from tests.event_loop import run_in_own_loop
 from tests.streamlit_protocol import Session
 from web.readiness import HEALTH_PORT_ENV, READY_PATH
 
@@ -80,7 +81,7 @@ def test_a_replica_busy_opening_many_pages_passes_its_health_checks(replica):
     checker = threading.Thread(target=checking)
     checker.start()
     try:
-        asyncio.run(open_pages())
+        run_in_own_loop(open_pages)
     finally:
         done.set()
         checker.join()

@@ -5,7 +5,6 @@ Through the real server, with a browser and real searches, in tests/browser/test
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -18,6 +17,7 @@ from starlette.requests import Request
 
 from locator import LocatorError
 from locator.model import Precision
+from tests.event_loop import run_in_own_loop
 from web import metrics
 from web.api import NearestApi
 
@@ -148,7 +148,7 @@ class Client:
         async def send(message: dict) -> None:
             sent.append(message)
 
-        asyncio.run(self.app(scope, receive, send))
+        run_in_own_loop(lambda: self.app(scope, receive, send))
         start = next(m for m in sent if m["type"] == "http.response.start")
         text = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body").decode()
         return Reply(start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, text)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import brotli
 import pytest
 from starlette.applications import Starlette
 
+from tests.event_loop import run_in_own_loop
 from web import static_build
 from web.encodings import accepted, choose
 from web.static_files import PrecompressedStatic
@@ -103,8 +102,7 @@ def _get(app, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], 
         return (start["status"], {k.decode(): v.decode() for k, v in start["headers"]},
                 b"".join(m.get("body", b"") for m in sent[1:]))
 
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(run())).result()
+    return run_in_own_loop(run)
 
 
 def test_streamlits_bundle_names_every_script_and_style_by_its_content():

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.event_loop import run_in_own_loop
 from web.api import Admission, ApiError
 from web.headers import ORIGINS_ENV, allowed_origins, frame_ancestors, trust_host_messages_from
 from web.privacy import DropQueryStrings, TracebackWithoutMessages, redacted_traceback
@@ -55,11 +55,7 @@ def test_an_entry_that_is_not_an_origin_is_left_out_and_logged(bad, caplog):
 # ------------------------------------------------------------------ bounded concurrency
 
 
-def run_async(scenario):
-    """Run ``scenario()`` in an event loop of its own, as the server's would (on a thread of its own:
-    the browser tests' Playwright keeps a loop on the main one)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(scenario())).result()
+run_async = run_in_own_loop
 
 
 def test_requests_beyond_the_workers_and_the_waiting_room_are_refused_at_once_not_queued():

@@ -6,7 +6,6 @@ The last test stops it with SIGTERM, as systemd or ``kill`` does.
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 import signal
 import ssl
@@ -18,6 +17,7 @@ from playwright.sync_api import expect
 
 from locator import messages
 from serve.haproxy import STICKY_COOKIE
+from tests.event_loop import run_in_own_loop
 from tests.serve_harness import SESSION_KEY, STAFF_PASSPHRASE, alive, free_ports, self_signed, start_service
 from tests.streamlit_protocol import Patient
 from web import staff
@@ -68,7 +68,7 @@ def test_a_search_over_a_secure_websocket_is_answered(tls, locator):
         finally:
             await patient.close()
 
-    asyncio.run(search())
+    run_in_own_loop(search)
     assert patient.answers == 1 and patient.wrong == 0
 
 
