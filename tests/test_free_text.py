@@ -9,6 +9,7 @@ from geopy.distance import geodesic
 
 from locator import areas, errors, reference
 from locator.build import areas as area_placement
+from locator.bulk import answer_list
 from locator.model import Precision, Region
 from locator.parse import parse
 
@@ -229,3 +230,5 @@ def test_a_word_beside_a_live_postcode_is_never_run_into_it_to_make_another(loca
     assert location.note.startswith("Searched for B38 9LX, the postcode in what you typed.")
     if typed.startswith("A"):
         assert "AB38 9LX" in location.alternatives
+    # A list, which reads plain postcodes by a shortcut, reads it the same way.
+    assert answer_list(locator, [typed]).answer(0).location.normalised == "B38 9LX"

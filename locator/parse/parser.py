@@ -538,7 +538,12 @@ def unit_key(text: str) -> str | None:
     """
     if len(text) > MAX_QUERY_LENGTH or not text.isascii() or not text.isprintable():
         return None
-    compact = "".join(text.split()).upper()
+    pieces = text.split()
+    # Only a code typed whole or in its two halves: "A B38 9LX" run together is AB38 9LX, but the
+    # parser reads the B38 9LX typed whole in it, so such text goes the long way round.
+    if len(pieces) > 2 or (len(pieces) == 2 and len(pieces[1]) != 3):
+        return None
+    compact = "".join(pieces).upper()
     return compact if 5 <= len(compact) <= 7 and compact.isalnum() else None
 
 
