@@ -42,7 +42,7 @@ def test_the_first_view_has_the_heading_the_hint_and_every_clinic_in_the_root():
 def test_the_first_view_is_hidden_but_at_the_app_s_root_address_and_without_javascript():
     view = first_view.root(clinic_pins(LOCATOR.clinics), PAGE_URL)
     assert re.match(r'<div id="first-view" class="first-view" hidden>', view)
-    assert f'here==="{PAGE_URL}"' in view
+    assert f'new URL("{PAGE_URL}",document.baseURI)' in view
 
 
 def test_clinic_text_in_the_first_view_is_escaped():

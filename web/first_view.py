@@ -50,10 +50,12 @@ def root(pins: Sequence[ClinicPin], page_url: str) -> str:
         + f'</p><a class="fv-button" href="{escape(pin.phone_tel)}">{escape(pin.phone_display)}</a>'
         f'<a class="fv-button" href="{escape("mailto:" + pin.email)}">{escape(pin.email)}</a></li>'
         for pin in pins)
-    # The address as the browser has it, without query or fragment (?postcode=... is still this page);
+    # The address as the browser has it, without query or fragment (?postcode=... is still this page),
+    # against ``page_url`` made absolute (it is relative, "./", when no public address is set);
     # not when embedded (?embed=true), where Streamlit lays the page out without its header.
-    show = ("<script>(function(){var v=document.getElementById('first-view'),here=location.href.split(/[?#]/)[0];"
-            f"if((here==={json.dumps(page_url)}||here+'/'==={json.dumps(page_url)})"
+    show = ("<script>(function(){var v=document.getElementById('first-view'),here=location.href.split(/[?#]/)[0],"
+            f"root=new URL({json.dumps(page_url)},document.baseURI).href;"
+            "if((here===root||here+'/'===root)"
             "&&!/[?&]embed=true(&|$)/i.test(location.search))v.hidden=false;})();</script>")
     return (f'<div id="first-view" class="first-view" hidden><div class="fv-main">'
             f"<h1>{escape(messages.PAGE_HEADING)}</h1><p class=\"fv-caption\">{escape(HINT)}</p>"
