@@ -33,18 +33,7 @@ pytestmark = pytest.mark.serve
 def balanced(tmp_path_factory):
     folder = tmp_path_factory.mktemp("oidc-serve")
     [port] = free_ports(1)
-    public = f"http://127.0.0.1:{port}"
-    provider = OidcProvider(free_ports(1)[0], [f"{public}/oauth2callback"])
-    secrets = auth_secrets(folder / "secrets.toml", f"{public}/oauth2callback", provider.metadata_url)
-    try:
-        service = start_service(2, "--drain-seconds", "3", tmp=folder, port=port,
-                                env={"STREAMLIT_SECRETS_FILES": str(secrets), PUBLIC_URL_ENV: public})
-    except Exception:
-        provider.stop()
-        raise
-    yield service, provider
-    service.stop()
-    provider.stop()
+    yield from _service_with_provider(folder, f"http://127.0.0.1:{port}", 2, "--drain-seconds", "3", port=port)
 
 
 @pytest.mark.allow_page_errors
@@ -112,13 +101,17 @@ def balanced_https(tmp_path_factory):
     folder = tmp_path_factory.mktemp("oidc-serve-tls")
     cert, key = self_signed(folder)
     port, http_port = free_ports(2)
-    public = f"https://127.0.0.1:{port}"
+    yield from _service_with_provider(folder, f"https://127.0.0.1:{port}", 1, "--tls-cert", str(cert),
+                                      "--tls-key", str(key), "--http-port", str(http_port), tls=True, port=port)
+
+
+def _service_with_provider(folder, public: str, replicas: int, *args: str, **options):
+    """A provider on loopback and ``bin/serve`` whose replicas share its ``[auth]``, the callback at ``public``."""
     provider = OidcProvider(free_ports(1)[0], [f"{public}/oauth2callback"])
     secrets = auth_secrets(folder / "secrets.toml", f"{public}/oauth2callback", provider.metadata_url)
     try:
-        service = start_service(1, "--tls-cert", str(cert), "--tls-key", str(key), "--http-port", str(http_port),
-                                tmp=folder, tls=True, port=port,
-                                env={"STREAMLIT_SECRETS_FILES": str(secrets), PUBLIC_URL_ENV: public})
+        service = start_service(replicas, *args, tmp=folder,
+                                env={"STREAMLIT_SECRETS_FILES": str(secrets), PUBLIC_URL_ENV: public}, **options)
     except Exception:
         provider.stop()
         raise
