@@ -11,11 +11,24 @@
   var LAND = "#f3f0e8";
   var COAST = "#8f9aa3";
 
-  function json(url) {
-    return fetch(url).then(function (r) {
-      if (!r.ok) { throw new Error(url + ": HTTP " + r.status); }
-      return r.json();
-    });
+  // The map's background layers: decoration, not the answer. A request can fail while the
+  // page reconnects (its replica restarting, a phone between masts), so it is tried again,
+  // waiting longer each time; if it never comes, the map carries on without that layer.
+  var TRIES = 5;
+  function json(url, use) {
+    function attempt(tried) {
+      fetch(url).then(function (r) {
+        if (!r.ok) { throw new Error(url + ": HTTP " + r.status); }
+        return r.json();
+      }).then(use, function (failure) {
+        if (tried + 1 < TRIES) {
+          setTimeout(function () { attempt(tried + 1); }, 500 * Math.pow(2, tried));
+        } else if (window.console) {
+          console.warn("clinic map: no " + url + " (" + failure + ")");
+        }
+      });
+    }
+    attempt(0);
   }
 
   // st_folium appends the stylesheets after loading the scripts, and runs the map
@@ -95,7 +108,7 @@
     new Legend().addTo(map);
     whenIdle(function () {
       if (input.checked) { picture.addTo(map); }
-      json(catchment.data_url).then(function (data) {
+      json(catchment.data_url, function (data) {
         new TownNames(data.towns, {pane: "towns"}).addTo(map);
         map.getContainer().setAttribute("data-towns", "drawn");
       });
@@ -117,7 +130,7 @@
     });
     map.getPane("towns").setAttribute("aria-hidden", "true");
     map.attributionControl.addAttribution(o.credit);
-    json(o.land_url).then(function (land) {
+    json(o.land_url, function (land) {
       // Canvas: one picture to redraw at a new zoom, not thousands of SVG path points.
       L.geoJSON(land, {pane: "land", interactive: false, renderer: L.canvas({pane: "land"}),
                        style: {color: COAST, weight: 1, opacity: 1, fillColor: LAND, fillOpacity: 1}}).addTo(map);

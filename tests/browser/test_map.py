@@ -88,6 +88,24 @@ def test_on_arrival_the_map_shows_land_sea_towns_who_goes_where_and_every_clinic
     screenshot(page, "map-arrival")
 
 
+def test_the_maps_land_and_town_names_arrive_even_when_their_first_requests_fail(page, app_url):
+    # As when the page's replica dies under it, or a phone drops between masts.
+    failed: list[str] = []
+
+    def fail_first(route):
+        if route.request.url in failed:
+            route.fallback()
+            return
+        failed.append(route.request.url)
+        page.log._blocked.add(route.request.url)  # Chromium's own "Failed to load resource" for it
+        route.abort("connectionreset")
+
+    page.route(lambda url: url.endswith(".geojson") or "/layers.json" in url, fail_first)
+    open_map(page, app_url)
+    assert len(failed) == 2, failed
+    expect(page.frame_locator(FRAME).locator(".town-name", has_text="London").first).to_be_visible()
+
+
 def test_the_map_frame_is_titled_its_controls_are_big_enough_and_it_meets_wcag_aa(page, app_url):
     open_map(page, app_url)
     expect(page.locator(FRAME)).to_have_attribute("title", FRAME_TITLE)
