@@ -1,6 +1,6 @@
 """Lighthouse on a first visit, the app against a bare Streamlit page, in the same run.
 
-    .venv/bin/python bench/bench_lighthouse.py [--runs 3] [--form-factors mobile,desktop] [--path /]
+    .venv/bin/python bench/bench_lighthouse.py [--runs 3] [--form-factors mobile,desktop] [--path /] [--save DIR]
 
 Starts app.py and bench/minimal_app.py (one text input echoed back: what any Streamlit page
 costs) and audits both with the pinned Lighthouse (bin/fetch-lighthouse) in Debian's Chromium,
@@ -35,11 +35,11 @@ from tests.browser import start_streamlit  # noqa: E402
 APPS = {"app": "app.py", "bare": "bench/minimal_app.py"}
 
 
-def audit_retrying(url: str, form_factor: str, attempts: int = 3) -> Audit:
+def audit_retrying(url: str, form_factor: str, save: Path | None, attempts: int = 3) -> Audit:
     """One audit; on a loaded machine Chromium's DevTools sometimes times out, so a failed run is run again."""
     for attempt in range(1, attempts + 1):
         try:
-            return lighthouse(url, form_factor)
+            return lighthouse(url, form_factor, save=save)
         except (RuntimeError, subprocess.TimeoutExpired) as exc:
             if attempt == attempts:
                 raise
@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--form-factors", default="mobile,desktop")
     parser.add_argument("--path", default="/", help="the app's page to audit, e.g. '/?postcode=SL6%%208DG'")
+    parser.add_argument("--save", type=Path, metavar="DIR",
+                        help="write each run's whole Lighthouse report to DIR/<form factor>-<app>-<run>.json")
     args = parser.parse_args(argv)
     servers = {name: start_streamlit(script) for name, script in APPS.items()}
     try:
@@ -78,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             for run in range(args.runs):
                 for name, server in servers.items():
                     url = server.url + (args.path if name == "app" else "/")
-                    audit = audit_retrying(url, form_factor)
+                    save = args.save / f"{form_factor}-{name}-{run + 1}.json" if args.save else None
+                    audit = audit_retrying(url, form_factor, save)
                     results.setdefault((form_factor, name), []).append(audit)
                     print(f"  {form_factor} run {run + 1} {name}: performance {audit.scores['performance']}, "
                           f"TBT {audit.tbt_ms:.0f} ms, CLS {audit.cls:.3f}, {audit.kib:,.0f} KiB, "

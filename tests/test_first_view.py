@@ -5,15 +5,18 @@ the app's root address. tests/browser/test_first_view.py checks it in Chromium."
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from html import escape
+
+import pytest
 
 from components.layout import stylesheet
 from components.search import HINT
 from components.view import clinic_pins
 from locator import Locator, messages
 from web import first_view
-from web.page_html import build_page
+from web.page_html import INDEX_HTML, PageTemplateError, build_page, render
 
 LOCATOR = Locator.load()
 PAGE_URL = "https://clinics.example.org/"
@@ -51,3 +54,20 @@ def test_clinic_text_in_the_first_view_is_escaped():
     view = first_view.root([odd], PAGE_URL)
     assert "<script>alert" not in view
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in view and "1 &quot;High&quot; St &amp; Co" in view
+
+
+def test_streamlit_s_bundle_is_not_asked_for_in_the_head_but_added_after_the_first_paint_file_for_file():
+    template = INDEX_HTML.read_text(encoding="utf-8")
+    wanted = re.findall(r'<(?:script type="module"|link rel="modulepreload") crossorigin (?:src|href)="([^"]+)"',
+                        template)
+    page = build_page(LOCATOR, PAGE_URL, True)
+    assert wanted and 'rel="modulepreload"' not in page and '<script type="module"' not in page
+    loader = page[page.rindex("<script>"): page.index("</body>")]
+    assert "requestAnimationFrame" in loader
+    assert all(json.dumps(url) in loader for url in wanted)
+
+
+def test_a_streamlit_whose_page_asks_for_its_bundle_otherwise_is_refused_loudly():
+    template = INDEX_HTML.read_text(encoding="utf-8")
+    with pytest.raises(PageTemplateError, match="module scripts"):
+        render(re.sub(r'<script type="module"[^>]*></script>', "", template), [])

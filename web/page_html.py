@@ -54,7 +54,7 @@ from locator import messages
 from locator.clinics import Clinic
 from locator.errors import LocatorError
 from locator.service import Locator
-from web import first_view, plain_html
+from web import bundle_after_paint, first_view, plain_html
 from web.encodings import choose, compressed_forms
 from web.privacy import log_failure
 from web.structured_data import json_ld_scripts
@@ -142,7 +142,11 @@ def render(template: str, parts: Sequence[Part]) -> str:
     page = _NOSCRIPT.sub("", page, count=1)
     page = page.replace("</head>", "".join(p.head for p in parts) + "</head>")
     page = page.replace("<body>", "<body>" + "".join(p.body for p in parts))
-    return page.replace(_ROOT, '<div id="root">' + "".join(p.root for p in parts) + "</div>")
+    page = page.replace(_ROOT, '<div id="root">' + "".join(p.root for p in parts) + "</div>")
+    try:
+        return bundle_after_paint.after_first_paint(page)
+    except bundle_after_paint.BundleNotFound as exc:
+        raise PageTemplateError(str(exc)) from None
 
 
 def build_page(locator: Locator, page_url: str, public: bool) -> str:

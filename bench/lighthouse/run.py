@@ -41,8 +41,12 @@ class Audit:
     failed: tuple[str, ...]  # ids of the accessibility, best-practice and SEO audits that did not pass
 
 
-def lighthouse(url: str, form_factor: str = "mobile", *, timeout: float = 300) -> Audit:
-    """Audit ``url`` once; ``form_factor`` is "mobile" or "desktop". Raises RuntimeError if Lighthouse fails."""
+def lighthouse(url: str, form_factor: str = "mobile", *, timeout: float = 300, save: Path | None = None) -> Audit:
+    """Audit ``url`` once; ``form_factor`` is "mobile" or "desktop". Raises RuntimeError if Lighthouse fails.
+
+    ``save``: a file to write Lighthouse's whole JSON report to (open it in the Lighthouse viewer,
+    or read its audits: ``largest-contentful-paint-element``, ``long-tasks``, ``bootup-time``).
+    """
     if not CLI.is_file():
         raise RuntimeError(f"{CLI} is missing: run bin/fetch-lighthouse (bin/setup --browser does)")
     with tempfile.TemporaryDirectory(prefix="lighthouse-profile-") as profile:
@@ -61,6 +65,9 @@ def lighthouse(url: str, form_factor: str = "mobile", *, timeout: float = 300) -
         report = json.loads(done.stdout)
     except ValueError:
         raise RuntimeError(f"Lighthouse failed on {url} ({form_factor}): {done.stderr[-2000:]}") from None
+    if save is not None:
+        save.parent.mkdir(parents=True, exist_ok=True)
+        save.write_text(done.stdout, encoding="utf-8")
     if report.get("runtimeError") and any(report["categories"][name]["score"] is None for name in CATEGORIES):
         raise RuntimeError(f"Lighthouse could not audit {url}: {report['runtimeError']}")
     audits = report["audits"]

@@ -69,3 +69,15 @@ def test_streamlit_replaces_the_first_view_once_it_has_drawn_the_page(page: Page
     wait_for_app(page, timeout=60)
     expect(page.locator("#first-view")).to_have_count(0)
     expect(page.get_by_role("heading", name="Find your nearest clinic", level=1)).to_have_count(1)
+
+
+def test_streamlit_s_bundle_starts_loading_only_once_the_first_view_is_painted(page: Page, app_url):
+    """On a slow link its 700 KB of script would otherwise share the bandwidth with what the first paint needs."""
+    page.goto(app_url + "/")
+    wait_for_app(page, timeout=60)
+    timing = page.evaluate("""() => ({
+      painted: performance.getEntriesByName('first-contentful-paint')[0].startTime,
+      bundle: performance.getEntriesByType('resource').filter(r => /\\/static\\/js\\//.test(new URL(r.name).pathname)
+        && !r.name.includes('/component/')).map(r => r.startTime)})""")
+    assert len(timing["bundle"]) > 10, timing
+    assert min(timing["bundle"]) >= timing["painted"], timing
