@@ -10,15 +10,28 @@ does not lose it or run it again; a new paste or a new file replaces it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from components.copy_button import copy_button
+from components.search_problem import show_problem
 from components.text import as_text
-from components.view import ListResult, distance_rows, list_result, readout
-from locator import bulk, messages
-from locator.errors import LocatorError
+from components.view import (
+    COLUMNS,
+    MAX_ROWS,
+    MAX_UPLOAD_MB,
+    PROGRESS_AFTER,
+    ListQueries,
+    ListRefused,
+    ListResult,
+    Locator,
+    SearchProblem,
+    answer_list,
+    distance_rows,
+    look_up,
+    read_list,
+    readout,
+)
+from locator import messages
 from web.audit import DOWNLOAD, LIST, LOOKUP, StaffMember, desk_action
 
 # The main page's field, word for word: staff ask the caller the same question.
@@ -30,23 +43,16 @@ FIND_LIST = "Find nearest clinics"
 COPY_LABEL = "Copy sentence"
 DOWNLOAD_LABEL = "Download results (CSV)"
 DOWNLOAD_NAME = "nearest-clinics.csv"
-LIMITS = (f"A list may hold up to {bulk.MAX_ROWS:,} postcodes or towns, one per line; a CSV file may be up to "
-          f"{bulk.MAX_UPLOAD_MB} MB. In a file, the column headed Postcode, Eircode or Location is used, "
+LIMITS = (f"A list may hold up to {MAX_ROWS:,} postcodes or towns, one per line; a CSV file may be up to "
+          f"{MAX_UPLOAD_MB} MB. In a file, the column headed Postcode, Eircode or Location is used, "
           f"else the first column. Blank lines are skipped.")
 
 _STATE = "cc_bulk_result"
 _UPLOAD_SEEN = "cc_upload_seen"
 _SUGGESTED = "cc_suggested"  # a suggestion was chosen: a lookup, for the audit log
 
-@dataclass(frozen=True)
-class ListRefused:
-    """A list that was not looked up at all (too long, not a CSV), and why."""
 
-    source: str
-    message: str
-
-
-def show_call_centre(locator, staff: StaffMember) -> None:
+def show_call_centre(locator: Locator, staff: StaffMember) -> None:
     """Draw the desk (under the page's title) for ``staff``: the one-caller form, then the list form, upload
     and results. Each lookup, list and download is one line of the audit log (``web.audit``)."""
     _one_caller(locator, staff)
@@ -60,7 +66,7 @@ def show_call_centre(locator, staff: StaffMember) -> None:
 # Each half is a fragment: answering a caller reruns only its own half, so a
 # 50,000-row table below is not redrawn between calls.
 @st.fragment
-def _one_caller(locator, staff: StaffMember) -> None:
+def _one_caller(locator: Locator, staff: StaffMember) -> None:
     st.header("One caller", anchor=False)
     with st.form("cc_caller", border=False):
         query = st.text_input(FIELD_LABEL, key="cc_query", placeholder=messages.SEARCH_PLACEHOLDER)
@@ -70,23 +76,20 @@ def _one_caller(locator, staff: StaffMember) -> None:
     # A rerun for another reason (the page's, a suggestion's) shows the answer again; only a search is logged.
     if asked or st.session_state.pop(_SUGGESTED, False):
         desk_action(staff, LOOKUP)
-    try:
-        answer = locator.lookup(query)
-    except LocatorError as exc:
-        st.error(as_text(exc.message))
-        if exc.suggestions:
-            st.markdown("Did you mean:")
-            for i, suggestion in enumerate(exc.suggestions):
-                st.button(as_text(suggestion), key=f"cc_suggestion_{i}", on_click=_search_for, args=(suggestion,))
+    outcome = look_up(locator, query)
+    if isinstance(outcome, SearchProblem):
+        # The patient page's "did you mean", so a suggestion reads and is chosen the same way at the desk.
+        show_problem(outcome.message, outcome.suggestions, _search_for)
         return
-    sentence = readout(answer)
+    card = outcome.card
+    sentence = readout(card)
     st.markdown("**Read this out**")
     st.code(sentence, language=None, wrap_lines=True)
     copy_button(sentence, COPY_LABEL, key="cc_copy")
-    if answer.location.note:
-        st.caption(as_text(answer.location.note))
+    if card.note:
+        st.caption(as_text(card.note))
     st.dataframe(
-        distance_rows(answer),
+        distance_rows(card),
         hide_index=True,
         column_config={"Miles": st.column_config.NumberColumn(format="%.1f"),
                        "Km": st.column_config.NumberColumn(format="%.1f")},
@@ -103,7 +106,7 @@ def _search_for(text: str) -> None:
 
 
 @st.fragment
-def _lists(locator, staff: StaffMember) -> None:
+def _lists(locator: Locator, staff: StaffMember) -> None:
     st.header("A list of postcodes", anchor=False)
     st.caption(LIMITS)
     with st.form("cc_list", border=False):
@@ -111,16 +114,15 @@ def _lists(locator, staff: StaffMember) -> None:
                             placeholder="SL6 8DG\nD18 X5K7\nReading")
         pasted = st.form_submit_button(FIND_LIST)
     upload = st.file_uploader(UPLOAD_LABEL, type=["csv", "txt"], key="cc_upload",
-                              max_upload_size=bulk.MAX_UPLOAD_MB)
+                              max_upload_size=MAX_UPLOAD_MB)
     shown = st.session_state.get(_STATE)
     # A file stays in the uploader after it is answered: only a file not seen before is run,
     # so a paste answered since is not replaced by the same file on the next rerun.
     new_file = upload is not None and upload.file_id != st.session_state.get(_UPLOAD_SEEN)
     if pasted:
-        shown = _run(locator, staff, "paste", lambda: bulk.read_queries_text(text or ""))
+        shown = _run(locator, staff, read_list("paste", text or ""))
     elif upload is not None and new_file:
-        data = upload.getvalue()
-        shown = _run(locator, staff, "upload", lambda: bulk.read_queries_csv(data))
+        shown = _run(locator, staff, read_list("upload", upload.getvalue()))
     elif upload is None and shown is not None and shown.source == "upload":
         shown = None  # the file was removed, and its answer with it
     st.session_state[_STATE] = shown
@@ -131,19 +133,18 @@ def _lists(locator, staff: StaffMember) -> None:
         _show_result(shown, staff)
 
 
-def _run(locator, staff: StaffMember, source: str, read) -> ListResult | ListRefused:
-    try:
-        queries = read()
-    except LocatorError as exc:
-        return ListRefused(source, exc.message)
-    desk_action(staff, LIST, rows=len(queries))
-    bar = st.progress(0.0, text=f"Looking up {len(queries):,} rows…") if len(queries) > bulk.CHUNK else None
+def _run(locator: Locator, staff: StaffMember, read: ListQueries | ListRefused) -> ListResult | ListRefused:
+    if isinstance(read, ListRefused):
+        return read
+    rows = len(read.queries)
+    desk_action(staff, LIST, rows=rows)
+    bar = st.progress(0.0, text=f"Looking up {rows:,} rows…") if rows > PROGRESS_AFTER else None
 
     def progress(done: int, total: int) -> None:
         if bar:
             bar.progress(done / total, text=f"Looked up {done:,} of {total:,} rows…")
 
-    result = list_result(source, bulk.answer_list(locator, queries, on_progress=progress))
+    result = answer_list(locator, read, on_progress=progress)
     if bar:
         bar.empty()  # only now: the table and its CSV are part of the wait
     return result
@@ -165,7 +166,7 @@ def _show_result(result: ListResult, staff: StaffMember) -> None:
                                                                           key=lambda kv: -kv[1])],
                      hide_index=True, width="content")
     _download(result.csv, staff)
-    st.dataframe(result.rows, hide_index=True, column_order=bulk.COLUMNS,
+    st.dataframe(result.rows, hide_index=True, column_order=COLUMNS,
                  column_config={"Miles": st.column_config.NumberColumn(format="%.2f"),
                                 "Km": st.column_config.NumberColumn(format="%.2f"),
                                 "Error": st.column_config.TextColumn(width="large")})

@@ -21,9 +21,10 @@ is never kept in the session, the address bar or the logs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import streamlit as st
+
+from components.view import DevicePosition
 
 LABEL = "Use my location"
 LOOKING = "Finding your location…"
@@ -95,15 +96,6 @@ export default function ({ data, parentElement, setTriggerValue }) {
 """
 
 _component = st.components.v2.component("clinic_locator.my_location", html=_HTML, css=_CSS, js=_JS)
-
-
-@dataclass(frozen=True, slots=True)
-class DevicePosition:
-    """A device's position, already rounded by the browser: WGS84 degrees, and its accuracy in metres."""
-
-    lat: float
-    lon: float
-    accuracy_m: float | None
 
 
 def my_location_button(on_click: Callable[[], None], key: str = "my-location") -> DevicePosition | str | None:

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
-from components.clinic_map import Catchment
-from locator import Locator, LocatorError, map_layers
-from locator.treatment import Section, load_sections
+from components import view
+from components.clinic_map import Catchment, MapTiles
+from components.treatment import TreatmentSection
+from components.view import Locator, Unavailable, attempt
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner="Loading the postcode index…")
@@ -26,7 +31,7 @@ def load_locator() -> Locator:
     Cached per process: every session and rerun shares the one read-only
     index. A failure is not cached, so the next run tries again.
     """
-    locator = Locator.load()
+    locator = view.open_locator()
     # Streamlit runs a full gc.collect(2) after every script run (runner.postScriptGC); it walked
     # every object of the process, the index's tables and the imported libraries included, on
     # every search (a quarter of the server's time under load, py-spy). Frozen, they are left out;
@@ -37,15 +42,13 @@ def load_locator() -> Locator:
 
 def postcodes_release() -> str | None:
     """The Code-Point Open release the shared index was built from; None if it cannot be loaded."""
-    try:
-        return load_locator().index.release
-    except LocatorError:
-        return None
+    locator = attempt(load_locator)
+    return None if isinstance(locator, Unavailable) else view.postcodes_release(locator)
 
 
 @st.cache_resource
-def treatment_sections() -> tuple[Section, ...]:
-    return load_sections()
+def treatment_sections() -> tuple[TreatmentSection, ...]:
+    return view.treatment_sections()
 
 
 def locator_or_stop() -> Locator:
@@ -53,22 +56,22 @@ def locator_or_stop() -> Locator:
     return _or_stop(load_locator)
 
 
-def treatment_or_stop() -> tuple[Section, ...]:
+def treatment_or_stop() -> tuple[TreatmentSection, ...]:
     """The treatment sections; if they cannot be read, say so on the page and stop drawing it."""
     return _or_stop(treatment_sections)
 
 
-def _or_stop(load):
-    try:
-        return load()
-    except LocatorError as exc:
-        log.error("%s: %s", type(exc).__name__, exc.detail or "(no detail)")
-        st.error(exc.message)
+def _or_stop(load: Callable[[], T]) -> T:
+    loaded = attempt(load)
+    if isinstance(loaded, Unavailable):
+        log.error("%s: %s", loaded.kind, loaded.detail or "(no detail)")
+        st.error(loaded.message)
         st.stop()
+    return loaded
 
 
 @st.cache_resource(show_spinner="Drawing the map…")
-def map_layers_for(_locator: Locator) -> tuple[Catchment | None, map_layers.Tiles | None]:
+def map_layers_for(_locator: Locator) -> tuple[Catchment | None, MapTiles | None]:
     """Who goes where (built with the index by ``python -m locator.build``) and the operator's tiles, if any.
 
     Either may fail without stopping the page: the map is then drawn without
@@ -76,12 +79,12 @@ def map_layers_for(_locator: Locator) -> tuple[Catchment | None, map_layers.Tile
     unless their settings are whole and valid.
     """
     try:
-        catchment = Catchment.from_built(map_layers.load(locator=_locator))
+        catchment = Catchment.from_built(view.built_map_layers(_locator))
     except (OSError, ValueError, KeyError) as exc:
         log.error("Map drawn without who-goes-where: %s", exc)
         catchment = None
     try:
-        tiles = map_layers.tiles()
+        tiles = view.map_tiles()
     except (OSError, ValueError) as exc:
         log.error("Map drawn without tiles: %s", exc)
         tiles = None

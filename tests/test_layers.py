@@ -3,7 +3,17 @@
 * The core (``locator``, but not ``locator.build``) never imports the build,
   the web layer, the UI or Streamlit: a query never loads build-time code.
 * The build (``locator.build``) uses the core, never the web layer, the UI or Streamlit.
-* The web layer (``web``) and the UI (``components``, ``app.py``) sit on the core.
+* The UI (``app.py``, the pages in ``app_pages``, ``components``) reaches the core
+  through one door, ``components.view``, and only through the names it exports.
+  The one part of the core the UI reads directly is its wording
+  (``locator.messages``: every sentence a person reads lives there).
+* The door asks the core and counts a page's searches (``web.metrics``); it
+  draws nothing (no Streamlit) and knows no component.
+* Of the web layer, the UI uses only the staff's sign-in and the audit log;
+  ``app.py`` also builds the server it runs in (``web.server``).
+* No module imports another component's internals: a name starting with ``_``,
+  or a module inside a component's package from outside that package.
+* The web layer (``web``) sits on the core, and draws its HTML pages with the components' words and the door.
 * No module imports itself back through others.
 
 Imports are read from the source (every ``import`` statement, at any depth of a
@@ -21,7 +31,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("locator", "components", "web")
+PACKAGES = ("locator", "app_pages", "components", "web")
+#: The UI's layers: the entry file, its pages, and the pieces they draw with.
+UI = ("app", "app_pages", "components")
+#: The UI's one door to the core.
+DOOR = "components.view"
+#: The core's wording, which every layer may read.
+WORDING = "locator.messages"
+#: What the UI may use of the web layer: the staff's sign-in in front of the desk, and the audit log.
+STAFF_SERVICES = frozenset({"web.audit", "web.staff", "web.staff_oidc", "web.sign_in_flow", "web.sign_outs"})
 
 
 def module_name(path: Path) -> str:
@@ -47,6 +65,24 @@ def resolve(name: str) -> str | None:
             return name
         name = name.rpartition(".")[0]
     return None
+
+
+def from_imports(module: str) -> list[tuple[str, str]]:
+    """Every ``from X import name`` of ``module`` whose X is first-party: (the module X resolves to, name)."""
+    path = MODULES[module]
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        base = node.module or ""
+        if node.level:
+            anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+            base = ".".join([*anchor, *([base] if base else [])])
+        own = resolve(base)
+        if own is not None:
+            found.extend((own, alias.name) for alias in node.names)
+    return found
 
 
 def imports_of(module: str) -> set[str]:
@@ -88,6 +124,25 @@ def is_build(module: str) -> bool:
     return module == "locator.build" or module.startswith("locator.build.")
 
 
+def is_ui(module: str) -> bool:
+    """Part of the UI, the door aside."""
+    return module.split(".")[0] in UI and module != DOOR
+
+
+def component_of(module: str) -> str:
+    """The component ``module`` belongs to: ``components.clinic_map.layers`` is part of ``components.clinic_map``."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "components" else module
+
+
+def exported_names(module: str) -> set[str]:
+    """``module``'s ``__all__``."""
+    for node in ast.parse(MODULES[module].read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            return set(ast.literal_eval(node.value))
+    raise AssertionError(f"{module} has no __all__")
+
+
 def layer(module: str) -> str:
     if is_build(module):
         return "build"
@@ -98,19 +153,61 @@ def layer(module: str) -> str:
 
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if is_core(m)))
 def test_the_core_never_imports_the_build_the_web_layer_the_ui_or_streamlit(module):
-    wrong = {m for m in GRAPH[module] if is_build(m) or m.split(".")[0] in ("web", "components", "app", "streamlit")}
+    wrong = {m for m in GRAPH[module] if is_build(m) or m.split(".")[0] in ("web", *UI, "streamlit")}
     assert not wrong, f"{module} imports {sorted(wrong)}"
 
 
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if is_build(m)))
 def test_the_build_uses_the_core_and_never_the_web_layer_the_ui_or_streamlit(module):
-    wrong = {m for m in GRAPH[module] if m.split(".")[0] in ("web", "components", "app", "streamlit")}
+    wrong = {m for m in GRAPH[module] if m.split(".")[0] in ("web", *UI, "streamlit")}
     assert not wrong, f"{module} imports {sorted(wrong)}"
 
 
-@pytest.mark.parametrize("module", sorted(m for m in MODULES if layer(m) in ("web", "components", "app")))
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if layer(m) in ("web", *UI)))
 def test_the_web_layer_and_the_ui_never_import_the_build(module):
     assert not {m for m in GRAPH[module] if is_build(m)}, module
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if is_ui(m)))
+def test_the_ui_reaches_the_core_only_through_the_door_and_reads_its_wording_directly(module):
+    wrong = {m for m in GRAPH[module] if is_core(m) and m != WORDING}
+    assert not wrong, f"{module} imports {sorted(wrong)}: ask components.view instead"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if is_ui(m)))
+def test_the_ui_takes_only_the_names_the_door_exports(module):
+    # The door imports the core's types and errors; the UI gets none of them through it by accident.
+    exported = exported_names(DOOR)
+    wrong = {name for source, name in from_imports(module) if source == DOOR and name not in exported}
+    assert not wrong, f"{module} imports {sorted(wrong)} from {DOOR}, which does not export them"
+
+
+def test_the_door_asks_the_core_counts_page_searches_and_draws_nothing():
+    wrong = {m for m in GRAPH[DOOR]
+             if is_build(m) or m.split(".")[0] in (*UI, "streamlit") or (layer(m) == "web" and m != "web.metrics")}
+    assert not wrong, f"{DOOR} imports {sorted(wrong)}"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if is_ui(m)))
+def test_the_ui_uses_the_web_layer_only_for_the_staff_sign_in_and_the_audit_log(module):
+    allowed = STAFF_SERVICES | ({"web.server"} if module == "app" else set())
+    wrong = {m for m in GRAPH[module] if layer(m) == "web" and m not in allowed}
+    assert not wrong, f"{module} imports {sorted(wrong)}"
+
+
+def test_no_module_imports_another_components_internals():
+    wrong = []
+    for module in sorted(MODULES):
+        for source, name in from_imports(module):
+            if source.split(".")[0] != "components" or component_of(source) == component_of(module):
+                continue
+            if name.startswith("_") or source != component_of(source):
+                wrong.append(f"{module}: from {source} import {name}")
+        for imported in GRAPH[module]:
+            if (imported.split(".")[0] == "components" and imported != component_of(imported)
+                    and component_of(imported) != component_of(module)):
+                wrong.append(f"{module}: imports {imported}, a part of {component_of(imported)}")
+    assert not wrong, "\n".join(sorted(set(wrong)))
 
 
 def test_no_module_imports_itself_back_through_others():

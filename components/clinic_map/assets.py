@@ -16,8 +16,7 @@ import branca.colormap
 import folium
 import folium.elements
 
-from locator import messages
-from locator.errors import MapDataError
+from components.view import map_unavailable
 
 LEAFLET_VERSION = "1.9.4"
 JQUERY_VERSION = "3.7.1"
@@ -91,14 +90,9 @@ def check_local_links(m: folium.Map, static_base: str = FRAME_STATIC) -> None:
     js, css = listed_links(m)
     foreign = [url for url in js + css if not _is_local(url, static_base)]
     if foreign:
-        raise unmappable("The map lists files that are not served by the app itself: " + ", ".join(foreign)
+        raise map_unavailable("The map lists files that are not served by the app itself: " + ", ".join(foreign)
                          + ". Vendor them under static/vendor (see static/vendor/README.md) "
                          "and list the local copies instead.")
-
-
-def unmappable(detail: str) -> MapDataError:
-    """The map cannot be drawn: a plain sentence for the page, and what is wrong for the log."""
-    return MapDataError(messages.MAP_UNAVAILABLE, detail=detail)
 
 
 def _is_local(url: str, base: str) -> bool:

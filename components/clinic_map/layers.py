@@ -23,7 +23,6 @@ from components.clinic_map.assets import (
     LAND_URL,
     LEAFLET_VERSION,
     asset_links,
-    unmappable,
 )
 from components.clinic_map.elements import (
     Background,
@@ -34,6 +33,7 @@ from components.clinic_map.elements import (
     SpreadMarkers,
     stable,
 )
+from components.view import map_unavailable
 
 # Room round the fitted points, in pixels: (left, top) and (right, bottom).
 # A marker's pin stands 41 px above its point; the searched place's label
@@ -224,7 +224,7 @@ def search_layer(clinics: Iterable[MapClinic], searched: MapSearch | None, view:
     searched_at = _position(searched.lat, searched.lon, "the searched place")
     chosen = next((c for c in clinics if c.id == searched.clinic_id), None)
     if chosen is None:
-        raise unmappable(
+        raise map_unavailable(
             f"searched.clinic_id {searched.clinic_id!r} is not one of the clinics ({', '.join(where)})."
         )
     ring = stable(
@@ -263,7 +263,7 @@ def legend_html(catchment: Catchment) -> str:
     rows = []
     for name, colour, colour_name in catchment.legend:
         if not _HEX_COLOUR.fullmatch(colour):
-            raise unmappable(f"Catchment colour for {name!r} must look like '#E69F00', got {colour!r}.")
+            raise map_unavailable(f"Catchment colour for {name!r} must look like '#E69F00', got {colour!r}.")
         rows.append(f'<li><span class="catchment-swatch" style="background:{colour}"></span>'
                     f"{_text(colour_name.capitalize())}: {_text(name)}</li>")
     return ('<label class="catchment-switch"><input type="checkbox" checked> Who goes where</label>'
@@ -341,5 +341,5 @@ def _position(lat: Any, lon: Any, what: str) -> tuple[float, float]:
     except (TypeError, ValueError):
         point = (math.nan, math.nan)
     if not (all(math.isfinite(v) for v in point) and -90 <= point[0] <= 90 and -180 <= point[1] <= 180):
-        raise unmappable(f"The position of {what} must be a finite latitude and longitude, got ({lat!r}, {lon!r}).")
+        raise map_unavailable(f"The position of {what} must be a finite latitude and longitude, got ({lat!r}, {lon!r}).")
     return point
