@@ -71,7 +71,7 @@ def from_imports(module: str) -> list[tuple[str, str]]:
     """Every ``from X import name`` of ``module`` whose X is first-party: (the module X resolves to, name)."""
     path = MODULES[module]
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found = []
+    found: list[tuple[str, str]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not isinstance(node, ast.ImportFrom):
             continue
