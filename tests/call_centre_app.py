@@ -1,4 +1,4 @@
-"""The Call centre view on its own, for tests and the bulk benchmark: what app.py's page draws."""
+"""The Call centre view on its own, for tests and the bulk benchmark: what app_pages/call_centre.py draws."""
 
 from components.call_centre import show_call_centre
 from components.resources import locator_or_stop

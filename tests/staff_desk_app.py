@@ -1,4 +1,4 @@
-"""The staff sign-in on its own, for tests: app.py's Call centre page with a stand-in for the desk."""
+"""The staff sign-in on its own, for tests: the Call centre page (app_pages/call_centre.py) with a stand-in for the desk."""
 
 import streamlit as st
 

@@ -67,42 +67,40 @@ def resolve(name: str) -> str | None:
     return None
 
 
-def from_imports(module: str) -> list[tuple[str, str]]:
-    """Every ``from X import name`` of ``module`` whose X is first-party: (the module X resolves to, name)."""
+def import_nodes(module: str) -> list[tuple[ast.Import | ast.ImportFrom, str]]:
+    """Every import statement of ``module``, at any depth, with the module a ``from`` import names
+    (relative ones made absolute; '' for a plain ``import``)."""
     path = MODULES[module]
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found: list[tuple[str, str]] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.ImportFrom):
-            continue
-        base = node.module or ""
-        if node.level:
-            anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
-            base = ".".join([*anchor, *([base] if base else [])])
-        own = resolve(base)
-        if own is not None:
-            found.extend((own, alias.name) for alias in node.names)
-    return found
-
-
-def imports_of(module: str) -> set[str]:
-    """Every module ``module`` imports, first-party ones resolved to their module, others by their top name."""
-    path = MODULES[module]
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found: set[str] = set()
+    found: list[tuple[ast.Import | ast.ImportFrom, str]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
+            found.append((node, ""))
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*anchor, *([base] if base else [])])
+            found.append((node, base))
+    return found
+
+
+def from_imports(module: str) -> list[tuple[str, str]]:
+    """Every ``from X import name`` of ``module`` whose X is first-party: (the module X resolves to, name)."""
+    return [(own, alias.name) for node, base in import_nodes(module) if isinstance(node, ast.ImportFrom)
+            and (own := resolve(base)) is not None for alias in node.names]
+
+
+def imports_of(module: str) -> set[str]:
+    """Every module ``module`` imports, first-party ones resolved to their module, others by their top name."""
+    found: set[str] = set()
+    for node, base in import_nodes(module):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
             # ``from locator import messages`` imports the module locator.messages; ``from locator.errors
             # import X`` the module locator.errors (as import-linter reads them).
             names = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base for alias in node.names]
-        else:
-            continue
         for name in names:
             own = resolve(name)
             if own is not None:
