@@ -10,7 +10,8 @@ list is :class:`ListQueries` then a :class:`ListResult`, or a
 part of it the UI reads directly. Everything here is pure: no Streamlit.
 
 A page's search is counted for the metrics (``web.metrics``) here, where it
-is answered; the desk's lookups are not counted. See docs/adr/0025.
+is answered (the app's page and the plain page for browsers without
+JavaScript); the desk's lookups are not counted. See docs/adr/0025.
 """
 
 from __future__ import annotations
@@ -233,28 +234,24 @@ def search(locator: Locator, query: str, device: DevicePosition | str | None = N
     """A patient's search: the device's position when there is one (``device`` is the position, or why the
     device gave none: "denied", "unavailable", "timeout"), else what was typed; None when neither.
 
-    Counted for the metrics as a page search (``web.metrics``), the position and the text never in them.
+    Counted for the metrics as a page's search (``web.metrics``), the position and the text never in them.
     """
-    try:
-        if isinstance(device, DevicePosition):
+    if isinstance(device, DevicePosition):
+        try:
             answer = counted_search(PAGE, locator.lookup_position, device.lat, device.lon, device.accuracy_m)
-        elif device:
-            raise device_failure(device)
-        elif query:
-            answer = counted_search(PAGE, locator.lookup, query)
-        else:
-            return None
-    except LocatorError as exc:
-        if device:
+        except LocatorError as exc:
             return LocationProblem(exc.message)
-        return SearchProblem(exc.message, tuple(exc.suggestions))
-    return Answered(answer_card(answer), search_pin(answer))
+        return Answered(answer_card(answer), search_pin(answer))
+    if device:
+        return LocationProblem(device_failure(device).message)
+    return look_up(locator, query, counted_as=PAGE) if query else None
 
 
-def look_up(locator: Locator, query: str) -> Answered | SearchProblem:
-    """A caller's postcode or town, at the desk (not counted as a patient's search)."""
+def look_up(locator: Locator, query: str, counted_as: str | None = None) -> Answered | SearchProblem:
+    """What was typed, answered. ``counted_as`` is the page a counted search comes from (``web.metrics``:
+    ``page``, ``plain``); the desk's lookups are not counted."""
     try:
-        answer = locator.lookup(query)
+        answer = counted_search(counted_as, locator.lookup, query) if counted_as else locator.lookup(query)
     except LocatorError as exc:
         return SearchProblem(exc.message, tuple(exc.suggestions))
     return Answered(answer_card(answer), search_pin(answer))

@@ -26,13 +26,11 @@ from starlette.routing import Route
 
 from components.search import KEY
 from components.search_feedback import TITLE_PREFIX
-from components.view import answer_card, clinic_pins
+from components.view import Answered, Locator, Unavailable, attempt, clinic_pins, look_up
 from locator import messages
-from locator.errors import LocatorError
-from locator.service import Locator
 from web import plain_html
 from web.api import Admission, ApiError
-from web.metrics import PLAIN, counted_search
+from web.metrics import PLAIN
 from web.privacy import log_failure
 
 PATH = "/" + plain_html.SEARCH_PATH
@@ -64,19 +62,19 @@ class PlainSearch:
     # -- on a worker thread
 
     def _page(self, query: str) -> tuple[int, str]:
-        try:
-            locator = self._get_locator()
-        except LocatorError as exc:
-            return 503, _page(exc.message, plain_html.problem(exc.message, ()), query, invalid=False)
+        locator = attempt(self._get_locator)
+        if isinstance(locator, Unavailable):
+            return 503, _page(locator.message, plain_html.problem(locator.message, ()), query, invalid=False)
         pins = clinic_pins(locator.clinics)
         if not query.strip():
             return 200, _page(messages.PAGE_HEADING, "", query, invalid=False, pins=pins)
-        try:
-            card = answer_card(counted_search(PLAIN, locator.lookup, query))
-        except LocatorError as exc:
+        # The app's own door (components.view), counted as this page's search.
+        outcome = look_up(locator, query, counted_as=PLAIN)
+        if not isinstance(outcome, Answered):
             # 200, as a form shown again with its error is (GOV.UK's pattern): a 4xx page is a console error.
-            section = plain_html.problem(exc.message, exc.suggestions)
+            section = plain_html.problem(outcome.message, outcome.suggestions)
             return 200, _page(TITLE_PREFIX + plain_html.PROBLEM_HEADING, section, query, invalid=True, pins=pins)
+        card = outcome.card
         return 200, _page(f"Nearest clinic: {card.clinic_name}", plain_html.answer(card), query, invalid=False,
                           pins=pins)
 
