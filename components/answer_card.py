@@ -8,7 +8,7 @@ from html import escape
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from components.text import distance, distance_sentence, md
+from components.text import distance, distance_sentence, markdown_escaped
 from components.view import AnswerCard
 
 TREATMENT_LINK = "What to expect at your visit"
@@ -27,20 +27,20 @@ def show_answer(card: AnswerCard, treatment_page: StreamlitPage, on_alternative:
     Markdown or HTML.
     """
     with st.container(border=True, key="answer-card"):
-        st.header(f"Nearest clinic: {md(card.clinic_name)}", anchor=False)
+        st.header(f"Nearest clinic: {markdown_escaped(card.clinic_name)}", anchor=False)
         st.text(first_line(card, from_device))
         if card.caption:
             st.caption(card.caption)
         if card.note:
             st.text(card.note)
         for i, alternative in enumerate(card.alternatives):
-            st.button(md(alternative), key=f"alternative-{i}", on_click=on_alternative, args=(alternative,),
+            st.button(markdown_escaped(alternative), key=f"alternative-{i}", on_click=on_alternative, args=(alternative,),
                       icon=":material/search:", type="tertiary")
         st.markdown(f"**{distance_sentence(card.miles, card.km)}**")
         # No help tooltips: Streamlit draws a second, zero-size copy of a link button that has one.
         st.link_button(card.phone_dial, card.tel_uri, icon=":material/call:", type="primary", width="stretch")
-        st.link_button(md(card.email), card.mailto_uri, icon=":material/mail:", width="stretch")
-        st.markdown("  \n".join(md(line) for line in card.address))
+        st.link_button(markdown_escaped(card.email), card.mailto_uri, icon=":material/mail:", width="stretch")
+        st.markdown("  \n".join(markdown_escaped(line) for line in card.address))
         st.link_button("Directions", card.directions_url, icon=":material/directions:", width="stretch")
         st.page_link(treatment_page, label=TREATMENT_LINK, icon=":material/info:", query_params=treatment_params)
         st.html(distance_table(card))

@@ -14,7 +14,7 @@ import streamlit as st
 
 from components.copy_button import copy_button
 from components.search_problem import show_problem
-from components.text import as_text
+from components.text import markdown_as_typed
 from components.view import (
     COLUMNS,
     MAX_ROWS,
@@ -87,7 +87,7 @@ def _one_caller(locator: Locator, staff: StaffMember) -> None:
     st.code(sentence, language=None, wrap_lines=True)
     copy_button(sentence, COPY_LABEL, key="cc_copy")
     if card.note:
-        st.caption(as_text(card.note))
+        st.caption(markdown_as_typed(card.note))
     st.dataframe(
         distance_rows(card),
         hide_index=True,
@@ -128,7 +128,7 @@ def _lists(locator: Locator, staff: StaffMember) -> None:
     st.session_state[_STATE] = shown
     st.session_state[_UPLOAD_SEEN] = upload.file_id if upload is not None else None
     if isinstance(shown, ListRefused):
-        st.error(as_text(shown.message))
+        st.error(markdown_as_typed(shown.message))
     elif isinstance(shown, ListResult):
         _show_result(shown, staff)
 

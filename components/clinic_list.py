@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from components.text import md
+from components.text import markdown_escaped
 from components.view import ClinicPin
 
 HEADING = "Our clinics"
@@ -26,7 +26,7 @@ def show_clinic_list(clinics: Sequence[ClinicPin]) -> None:
     with st.container(key="clinic-list"):
         for column, clinic in zip(st.columns(len(clinics)), clinics, strict=True):
             with column, st.container(border=True):
-                address = "  \n".join(md(line) for line in clinic.address)
-                st.markdown(f"**{md(clinic.name)}**  \n{address}")
-                st.link_button(md(clinic.phone_display), clinic.phone_tel, icon=":material/call:", width="stretch")
-                st.link_button(md(clinic.email), f"mailto:{clinic.email}", icon=":material/mail:", width="stretch")
+                address = "  \n".join(markdown_escaped(line) for line in clinic.address)
+                st.markdown(f"**{markdown_escaped(clinic.name)}**  \n{address}")
+                st.link_button(markdown_escaped(clinic.phone_display), clinic.phone_tel, icon=":material/call:", width="stretch")
+                st.link_button(markdown_escaped(clinic.email), f"mailto:{clinic.email}", icon=":material/mail:", width="stretch")

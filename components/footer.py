@@ -7,7 +7,7 @@ from typing import Protocol
 
 import streamlit as st
 
-from components.text import md
+from components.text import markdown_escaped
 
 
 class Credit(Protocol):
@@ -26,7 +26,7 @@ def show_footer(credits: Sequence[Credit], postcodes: str | None = None) -> None
     st.divider()
     with st.container(key="credits"):
         if postcodes:
-            st.caption(md(f"Postcode data: {postcodes}."))
+            st.caption(markdown_escaped(f"Postcode data: {postcodes}."))
         for credit in credits:
-            line = md(credit.attribution)
+            line = markdown_escaped(credit.attribution)
             st.caption(f"{line} [Licence]({credit.licence_url})" if credit.licence_url else line)

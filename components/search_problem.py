@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from components.text import as_text, md
+from components.text import markdown_as_typed, markdown_escaped
 
 HEADING = "We could not find that"
 #: The key of the box the problem is drawn in (``.st-key-search-problem`` on the page).
@@ -18,15 +18,15 @@ def show_problem(message: str, suggestions: Sequence[str], on_suggestion: Callab
 
     Heading and message are one alert (``st.error`` is ``role="alert"``), so
     a screen reader reads both out. The message usually repeats what was
-    typed, so :func:`~components.text.as_text` escapes it: no Markdown, no
+    typed, so :func:`~components.text.markdown_as_typed` escapes it: no Markdown, no
     HTML and no automatic links, whatever the text holds.
     """
     with st.container(border=True, key=KEY):
-        st.error(f"**{HEADING}**\n\n{as_text(message)}", icon=":material/error:")
+        st.error(f"**{HEADING}**\n\n{markdown_as_typed(message)}", icon=":material/error:")
         if suggestions:
             st.markdown("**Did you mean:**")
             for i, suggestion in enumerate(suggestions):
-                st.button(md(suggestion), key=f"suggestion-{i}", on_click=on_suggestion, args=(suggestion,),
+                st.button(markdown_escaped(suggestion), key=f"suggestion-{i}", on_click=on_suggestion, args=(suggestion,),
                           icon=":material/search:")
 
 
@@ -42,4 +42,4 @@ def show_location_problem(message: str) -> None:
     as nothing was typed in it.
     """
     with st.container(border=True, key=LOCATION_KEY):
-        st.warning(f"**{LOCATION_HEADING}**\n\n{as_text(message)}", icon=":material/location_off:")
+        st.warning(f"**{LOCATION_HEADING}**\n\n{markdown_as_typed(message)}", icon=":material/location_off:")

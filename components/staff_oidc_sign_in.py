@@ -23,7 +23,7 @@ import logging
 
 import streamlit as st
 
-from components.text import as_text
+from components.text import markdown_as_typed
 from locator import messages
 from web import staff_oidc
 from web.audit import SIGN_IN, SIGN_OUT, StaffMember, desk_action
@@ -64,13 +64,13 @@ def oidc_signed_in(config: SignInConfig) -> StaffMember | None:
         return None
     member = StaffMember(who, "oidc", str(claims.get("name") or ""))
     if not staff_oidc.allowed(claims, config.rules):
-        st.error(as_text(messages.not_allowed(who, config.rules.ask_for_access or messages.DEFAULT_ASK_FOR_ACCESS)))
+        st.error(markdown_as_typed(messages.not_allowed(who, config.rules.ask_for_access or messages.DEFAULT_ASK_FOR_ACCESS)))
         _sign_out_button(member, began)
         return None
     if st.session_state.get(_AUDITED) != (who, began):
         desk_action(member, SIGN_IN)
         st.session_state[_AUDITED] = (who, began)
-    st.caption(as_text(messages.signed_in_as(member.name, who)))
+    st.caption(markdown_as_typed(messages.signed_in_as(member.name, who)))
     _sign_out_button(member, began)
     return member
 

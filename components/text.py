@@ -1,4 +1,12 @@
-"""Turning values into words and safe Markdown. No Streamlit, no geography."""
+"""Turning values into words and safe Markdown. No Streamlit, no geography.
+
+Two escapes, for two kinds of text bound for ``st.markdown`` (and the
+widgets that render Markdown: ``st.error``, ``st.caption``, button labels):
+:func:`markdown_escaped` for the project's own words and data (clinic names,
+addresses, credits), :func:`markdown_as_typed` for anything holding what a
+person typed (a query, an error that quotes it), which must never become a
+link, a picture or a colour.
+"""
 
 from __future__ import annotations
 
@@ -16,19 +24,19 @@ _LINK_MARKS = re.compile(r"(?<=[:@])(?=[\w/])|(?i:(?<=www))(?=\.)")
 _WORD_JOINER = "\u2060"
 
 
-def md(text: str) -> str:
-    """``text`` as Markdown that shows every character as written (clinic names, addresses).
+def markdown_escaped(text: str) -> str:
+    """``text`` as Markdown that shows every character as written: for our own data (clinic names, addresses).
 
     Backslash-escapes all ASCII punctuation, which CommonMark always allows,
     so nothing becomes emphasis, a link, a colour or a formula. It does not
     stop bare web addresses becoming links, so text a person typed goes
-    through ``st.text`` instead, never through this.
+    through :func:`markdown_as_typed` (or ``st.text``) instead, never through this.
     """
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
-def as_text(text: str) -> str:
-    """``text`` for st.markdown/st.error, shown exactly as typed: no links, images, colours or maths."""
+def markdown_as_typed(text: str) -> str:
+    """``text``, which holds what a person typed, as Markdown shown exactly as typed: no links, images, colours or maths."""
     escaped = _MARKDOWN.sub(r"\\\g<0>", _LINK_MARKS.sub(_WORD_JOINER, text))
     return _LIST_START.sub(r"\1\\\2", escaped)
 

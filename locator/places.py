@@ -82,19 +82,19 @@ class PlaceIndex:
 
     ``places`` are GeoNames places, most populous first. ``post_towns`` maps
     further folded names (post towns that GeoNames lacks) to places standing
-    for them; ``routing_key_towns`` maps folded Eircode post towns
+    for them; ``routing_key_by_post_town`` maps folded Eircode post towns
     (``dublin 18``) to their routing key.
     """
 
     def __init__(self, places: Sequence[Place], post_towns: Mapping[str, Place],
-                 routing_key_towns: Mapping[str, str]) -> None:
+                 routing_key_by_post_town: Mapping[str, str]) -> None:
         self._places = tuple(places)
         self._primary: dict[str, list[int]] = {}
         for i, p in enumerate(self._places):
             self._primary.setdefault(p.folded, []).append(i)
         self._by_name = names_to_places(self._places)
         self._post_towns = dict(post_towns)
-        self._routing_key_towns = dict(routing_key_towns)
+        self._routing_key_by_post_town = dict(routing_key_by_post_town)
         display = {p.folded: p.name for p in reversed(self._places)}
         display.update({name: place.name for name, place in self._post_towns.items() if name not in display})
         self._display = display
@@ -104,7 +104,7 @@ class PlaceIndex:
         """The Eircode routing key whose post town is this name (``Dublin 18``), if no town has it."""
         if folded in self._by_name:
             return None
-        return self._routing_key_towns.get(folded)
+        return self._routing_key_by_post_town.get(folded)
 
     def find(self, text: str, folded: str) -> PlaceMatch:
         """The most populous place of that name, with the others; :class:`UnknownPlace` if none."""

@@ -73,12 +73,12 @@ def routing_keys() -> dict[str, RoutingKey]:
 
 
 @functools.cache
-def routing_key_towns() -> dict[str, str]:
-    """Each Eircode post town by folded name (``dublin 18``), with its routing key."""
+def routing_key_by_post_town() -> dict[str, str]:
+    """Each Eircode routing key under its post town's folded name (``dublin 18`` → ``D18``)."""
     return {fold(key.post_town): code for code, key in routing_keys().items()}
 
 
 @functools.cache
-def routing_key_post_towns() -> dict[str, str]:
+def post_town_by_routing_key() -> dict[str, str]:
     """Each Eircode routing key with its post town (``D18`` → ``Dublin 18``)."""
     return {code: key.post_town for code, key in routing_keys().items()}

@@ -40,7 +40,7 @@ class Locator:
         self.clinics: tuple[Clinic, ...] = tuple(clinics)
         self.parser = parser_for(index.unit_districts, units=lambda compact: index.unit_row(compact) >= 0,
                                  emails=[clinic.email for clinic in self.clinics])
-        self.places = PlaceIndex(index.places, index.post_towns, reference.routing_key_towns())
+        self.places = PlaceIndex(index.places, index.post_towns, reference.routing_key_by_post_town())
         self.router = Router(self.clinics)
 
     @classmethod

@@ -15,8 +15,8 @@ from components.call_centre import (
     FIND_ONE,
     LIST_LABEL,
     UPLOAD_LABEL,
-    as_text,
 )
+from components.text import markdown_as_typed
 from locator import Locator
 from locator.bulk import COLUMNS, MAX_ROWS, MAX_UPLOAD_MB
 from locator.clinics import clinics_path, read_sites
@@ -146,14 +146,14 @@ def test_an_empty_submission_shows_nothing(desk):
 
 def test_typed_text_is_escaped_so_markdown_cannot_turn_it_into_a_link_or_image():
     # Markdown escapes for syntax; a word joiner (U+2060) inside bare links, which escapes do not stop.
-    assert as_text("![x](http://evil.example/a.png) :red[boom] **b** a@b.com") == (
+    assert markdown_as_typed("![x](http://evil.example/a.png) :red[boom] **b** a@b.com") == (
         "\\!\\[x\\]\\(http:\u2060//evil.example/a.png\\) :\u2060red\\[boom\\] \\*\\*b\\*\\* a@\u2060b.com")
-    assert as_text("1. Main Street") == "1\\. Main Street"
+    assert markdown_as_typed("1. Main Street") == "1\\. Main Street"
 
 
 def test_the_locators_own_sentences_are_left_as_they_are():
     message = "ZZ1 1ZZ is not a real postcode: ZZ is not a UK postcode area. Try SL6 8DG, or Reading."
-    assert as_text(message) == message
+    assert markdown_as_typed(message) == message
 
 
 @pytest.mark.parametrize("miles, said", [(0.0, "less than a mile"), (0.99, "less than a mile"),

@@ -9,7 +9,7 @@ import streamlit_folium
 
 from components.clinic_map.folium_frame import base_frame, layer_script
 from components.clinic_map.layers import Catchment, MapClinic, MapSearch, MapTiles, search_layer
-from components.text import md
+from components.text import markdown_escaped
 
 DEFAULT_HEIGHT = 450
 
@@ -48,10 +48,10 @@ def show_map(
 def show_map_notes(catchment: Catchment | None, tiles: MapTiles | None) -> None:
     """Beside the map, in text: who goes where in words, and where the map comes from (privacy)."""
     if catchment is not None:
-        st.caption(md(catchment.sentence()))
+        st.caption(markdown_escaped(catchment.sentence()))
     if tiles is None:
         st.caption("Privacy: this map is drawn by this site alone. Nothing you search for, and no part "
                    "of the map you look at, is sent to anyone else.")
     else:
-        st.caption(md(f"Privacy: the map's background pictures (tiles) come from {tiles.host}, which can "
+        st.caption(markdown_escaped(f"Privacy: the map's background pictures (tiles) come from {tiles.host}, which can "
                       "tell which part of the map you look at, though not what you searched for."))

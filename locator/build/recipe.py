@@ -240,7 +240,7 @@ def _post_towns(districts: dict[str, Centroid], by_town: dict[str, TownPoint],
 def _place_clinics(index: PostcodeIndex, clinics_path: Path) -> dict[str, Point]:
     """Each clinic's position by id, found from its ``locate_by`` as a query would be."""
     parser = parser_for(index.unit_districts)
-    places = PlaceIndex(index.places, index.post_towns, reference.routing_key_towns())
+    places = PlaceIndex(index.places, index.post_towns, reference.routing_key_by_post_town())
     positions = {}
     for site in clinics.read_sites(clinics_path):
         try:

@@ -171,9 +171,9 @@ class QueryParser:
     """Parses queries against the known districts, areas and routing keys."""
 
     def __init__(self, districts: Collection[str], areas: Collection[str],
-                 routing_keys: Mapping[str, str], *, area_names: Collection[str] = (),
+                 post_town_by_routing_key: Mapping[str, str], *, area_names: Collection[str] = (),
                  units: Callable[[str], bool] | None = None, emails: Sequence[str] = ()) -> None:
-        """``routing_keys`` maps each Eircode routing key to its post town.
+        """``post_town_by_routing_key`` maps each Eircode routing key to its post town (``D18`` → ``Dublin 18``).
 
         ``area_names`` are the folded names of counties, islands and nations;
         ``units`` says whether a compact unit postcode (``SL68DG``) is in the
@@ -189,7 +189,7 @@ class QueryParser:
                 divided.setdefault(d[:-1], []).append(d)
         self._divided = {parent: tuple(subs) for parent, subs in divided.items()}
         self._areas = frozenset(areas)
-        self._routing_keys = dict(routing_keys)
+        self._routing_keys = dict(post_town_by_routing_key)  # routing key -> its post town
         self._area_names = frozenset(area_names)
         self._units = units
         self._emails = tuple(dict.fromkeys(emails))
@@ -310,16 +310,16 @@ class QueryParser:
             raise error
         return None
 
-    def _verdict(self, reading: slips.Reading) -> str | None:
+    def _verdict(self, reading: slips.Reading) -> slips.Verdict | None:
         if reading.outward not in self._districts:
             return None
         if not reading.has_inward:
-            return "certain"
+            return slips.Verdict.CERTAIN
         if any(c not in _INWARD_LETTERS for c in reading.compact[-2:]):
             return None
         if self._units is None:
-            return "possible"
-        return "certain" if self._units(reading.compact) else "possible"
+            return slips.Verdict.POSSIBLE
+        return slips.Verdict.CERTAIN if self._units(reading.compact) else slips.Verdict.POSSIBLE
 
     # -- codes --------------------------------------------------------------------------
 
@@ -554,7 +554,7 @@ def parser_for(unit_districts: Collection[str], *, units: Callable[[str], bool] 
     ``units`` and ``emails``: see :class:`QueryParser`.
     """
     return QueryParser(set(reference.districts()) | set(unit_districts), reference.areas(),
-                       reference.routing_key_post_towns(), area_names=areas.folded_names(),
+                       reference.post_town_by_routing_key(), area_names=areas.folded_names(),
                        units=units, emails=emails)
 
 

@@ -14,7 +14,9 @@ live postcode list), so a correctly typed postcode is never changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 
 _TO_DIGIT = {"O": "0", "I": "1", "L": "1"}
 _TO_LETTER = {"0": "O"}
@@ -87,17 +89,24 @@ def as_digit(char: str) -> str | None:
     return _TO_DIGIT.get(char)
 
 
-def choose(candidates: tuple[Reading, ...], is_real) -> tuple[Reading | None, tuple[Reading, ...]]:
+class Verdict(Enum):
+    """How real a reading is, as far as the postcode lists can tell."""
+
+    CERTAIN = "certain"  # a live postcode, or a real district typed alone
+    POSSIBLE = "possible"  # a real district whose unit is not in the live list, or no live list to check
+
+
+def choose(candidates: tuple[Reading, ...],
+           is_real: Callable[[Reading], Verdict | None]) -> tuple[Reading | None, tuple[Reading, ...]]:
     """The one certain reading, or ``None`` and those worth suggesting.
 
-    ``is_real(reading)`` returns ``"certain"`` (a live postcode, or a real
-    district typed alone), ``"possible"`` (a real district whose unit is not
-    in the live list, or no live list to check) or ``None``. A reading is
-    certain only when it is the single one that is ``"certain"``.
+    ``is_real(reading)`` gives its :class:`Verdict`, or ``None`` when it is
+    not real. A reading is certain only when it is the single one that is
+    :attr:`Verdict.CERTAIN`; every reading with a verdict is worth suggesting.
     """
     verdicts = [(r, is_real(r)) for r in candidates]
-    certain = [r for r, v in verdicts if v == "certain"]
+    certain = [r for r, v in verdicts if v is Verdict.CERTAIN]
     if len(certain) == 1:
         return certain[0], ()
-    possible = [r for r, v in verdicts if v in ("certain", "possible")]
+    possible = [r for r, v in verdicts if v is not None]
     return None, tuple(possible)
