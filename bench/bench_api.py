@@ -34,7 +34,6 @@ import numpy as np  # noqa: E402
 import requests  # noqa: E402
 
 from locator import Locator  # noqa: E402
-from locator.answer import outcome_dict  # noqa: E402
 from tests.browser import start_streamlit  # noqa: E402
 from web.api import MAX_QUERIES, answers  # noqa: E402
 
@@ -67,8 +66,7 @@ def main() -> None:
     locator = Locator.load()
     postcodes = sample_postcodes(locator, max(args.requests, MAX_QUERIES))
     batch = postcodes[:MAX_QUERIES]
-    core = [timed(lambda: json.dumps({"results": [outcome_dict(q, o) for q, o in zip(batch, answers(locator, batch),
-                                                                                    strict=True)]},
+    core = [timed(lambda: json.dumps({"results": [row.to_dict() for row in answers(locator, batch)]},
                                      ensure_ascii=False).encode())
             for _ in range(20)]
 

@@ -80,7 +80,7 @@ def core(locator: Locator, text: str, runs: int) -> dict[str, float]:
         t1 = time.perf_counter()
         answers = bulk.answer_list(locator, queries)
         t2 = time.perf_counter()
-        rows = answers.rows()
+        rows = answers.table()
         t3 = time.perf_counter()
         bulk.to_csv_bytes(rows)
         t4 = time.perf_counter()

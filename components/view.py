@@ -296,9 +296,9 @@ def answer_list(locator: Locator, queries: ListQueries,
 
 def list_result(source: str, answers: AnswerList) -> ListResult:
     """A list's answers as the desk shows them: table rows, counts and the CSV download."""
-    rows = answers.rows()
+    table = answers.table()
     per_clinic, per_error = answers.counts()
-    return ListResult(source, rows, per_clinic, per_error, to_csv_bytes(rows))
+    return ListResult(source, table, per_clinic, per_error, to_csv_bytes(table))
 
 
 # ------------------------------------------------------------------ what a page loads

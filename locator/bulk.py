@@ -10,8 +10,8 @@ and reports progress as it goes. Pure Python, no UI::
     from locator.bulk import answer_list, read_queries_csv, to_csv
 
     queries = read_queries_csv(Path("list.csv").read_bytes())   # or read_queries_text(pasted)
-    answers = answer_list(Locator.load(), queries)             # in order; a bad row holds its error
-    print(to_csv(answers.rows()), end="")                     # spreadsheet-safe CSV text
+    answers = answer_list(Locator.load(), queries)             # one ListRow per query: its answer or its error
+    print(to_csv(answers.table()), end="")                    # spreadsheet-safe CSV text
 
 Reading rules (the same for a paste and a file):
 
@@ -38,14 +38,14 @@ import csv
 import io
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast, overload
 
 import numpy as np
 
 from locator import messages
-from locator.answer import Answer, answer_for
+from locator.answer import Answer, Outcome, answer_for, outcome_dict
 from locator.clinics import Clinic
 from locator.contacts import contact_for
 from locator.distances import METRES_PER_MILE
@@ -178,15 +178,40 @@ def _check_length(n: int) -> None:
 # ------------------------------------------------------------------------ results
 
 
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One query of a list and what it came to: its answer, or else the error a person reads instead.
+
+    Exactly one of ``answer`` and ``error`` is set; ``outcome`` is whichever it is.
+    """
+
+    query: str
+    answer: Answer | None = None
+    error: LocatorError | None = None
+
+    def __post_init__(self) -> None:
+        if (self.answer is None) == (self.error is None):
+            raise ValueError("a list row has an answer or an error, never both nor neither")
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.answer if self.answer is not None else cast(LocatorError, self.error)
+
+    def to_dict(self) -> dict:
+        """The row's JSON object: a line of ``python -m locator --json``, a result of the API's list."""
+        return outcome_dict(self.query, self.outcome)
+
+
 @dataclass
-class AnswerList:
-    """Answers to a list of queries, column by column (cheap for 100,000 rows).
+class _Columns:
+    """A list's answers column by column, as :func:`answer_list` fills them a chunk at a time.
 
     Row ``i`` has ``errors[i]`` set, or else ``chosen[i]`` (an index into
     ``clinics``), ``metres[i]`` (to every clinic) and its location:
     ``located[i]`` for a query that needed the full locate stage, else the
     plain unit postcode in ``lat``/``lon``/``normalised`` (region Great
-    Britain, precision postcode).
+    Britain, precision postcode). Columns keep 100,000 lookups a few numpy
+    calls; rows are made from them only when read.
     """
 
     queries: list[str]
@@ -199,65 +224,96 @@ class AnswerList:
     located: list[Location | None]
     errors: list[LocatorError | None]
 
-    def __len__(self) -> int:
-        return len(self.queries)
+    @classmethod
+    def empty(cls, queries: list[str], clinics: tuple[Clinic, ...]) -> _Columns:
+        n = len(queries)
+        return cls(queries=queries, clinics=clinics, lat=np.full(n, np.nan), lon=np.full(n, np.nan),
+                   chosen=np.full(n, -1), metres=np.full((n, len(clinics)), np.nan),
+                   normalised=[""] * n, located=[None] * n, errors=[None] * n)
 
-    def region(self, i: int) -> Region:
-        located = self.located[i]
-        return located.region if located else Region.GREAT_BRITAIN
-
-    def location(self, i: int) -> Location:
-        """Row ``i``'s location (the row must have been located)."""
-        return self.located[i] or Location(float(self.lat[i]), float(self.lon[i]), Region.GREAT_BRITAIN,
-                                           Precision.POSTCODE, self.normalised[i])
-
-    def answer(self, i: int) -> Answer | LocatorError:
-        """Row ``i`` as a full :class:`~locator.answer.Answer` (what ``lookup`` gives), or its error."""
+    def row(self, i: int) -> ListRow:
         error = self.errors[i]
         if error:
-            return error
-        location = self.location(i)
+            return ListRow(self.queries[i], error=error)
+        location = self.located[i] or Location(float(self.lat[i]), float(self.lon[i]), Region.GREAT_BRITAIN,
+                                               Precision.POSTCODE, self.normalised[i])
         route = Route(self.clinics, int(self.chosen[i]), self.metres[i])
-        return answer_for(self.queries[i], location, route, contact_for(route.clinic, location.region))
+        return ListRow(self.queries[i],
+                       answer_for(self.queries[i], location, route, contact_for(route.clinic, location.region)))
+
+
+class AnswerList(Sequence[ListRow]):
+    """A list's answers: one :class:`ListRow` per query, in the order given (``answers[i]``, ``for row in answers``).
+
+    Rows are made as they are read. :meth:`table` gives the spreadsheet's
+    rows and :meth:`counts` the totals straight from the columns the lookup
+    filled, without making a row's full answer (the desk's 50,000-row lists).
+    """
+
+    def __init__(self, columns: _Columns) -> None:
+        self._columns = columns
+
+    def __len__(self) -> int:
+        return len(self._columns.queries)
+
+    @overload
+    def __getitem__(self, i: int) -> ListRow: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[ListRow]: ...
+    def __getitem__(self, i: int | slice) -> ListRow | list[ListRow]:
+        if isinstance(i, slice):
+            return [self._columns.row(j) for j in range(len(self))[i]]
+        return self._columns.row(range(len(self))[i])
+
+    def __iter__(self) -> Iterator[ListRow]:
+        return map(self._columns.row, range(len(self)))
+
+    @property
+    def all_answered(self) -> bool:
+        """Whether every query got an answer (no row holds an error)."""
+        return not any(self._columns.errors)
 
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
         """How many rows went to each clinic (by name) and failed with each kind of error (by its label)."""
-        per_clinic = {c.name: 0 for c in self.clinics}
-        names = [c.name for c in self.clinics]
-        for i in self.chosen[self.chosen >= 0].tolist():
+        columns = self._columns
+        per_clinic = {c.name: 0 for c in columns.clinics}
+        names = [c.name for c in columns.clinics]
+        for i in columns.chosen[columns.chosen >= 0].tolist():
             per_clinic[names[i]] += 1
         per_error: dict[str, int] = {}
-        for error in self.errors:
+        for error in columns.errors:
             if error:
                 per_error[error.label] = per_error.get(error.label, 0) + 1
         return per_clinic, per_error
 
-    def rows(self) -> list[dict]:
-        """One table row per query, in the order given, keyed by :data:`COLUMNS`.
+    def table(self) -> list[dict]:
+        """The list as a spreadsheet: one row per query, in the order given, keyed by :data:`COLUMNS`.
 
         Miles and Km are numbers (rounded to 2 places) or ``None`` for a row
         that could not be located; Error is the sentence saying why, else ``""``.
         """
-        clinics = self.clinics
+        columns = self._columns
+        clinics = columns.clinics
         contacts: dict = {}
-        rows: list[dict[str, Any]] = []
-        chosen = self.chosen.tolist()
-        for i, query in enumerate(self.queries):
-            error = self.errors[i]
+        table: list[dict[str, Any]] = []
+        chosen = columns.chosen.tolist()
+        for i, query in enumerate(columns.queries):
+            error = columns.errors[i]
             c = chosen[i]
             if error is not None or c < 0:
-                rows.append({"Query": readable(query), "Postcode": "", "Precision": "", "Nearest clinic": "", "Miles": None,
-                             "Km": None, "Phone": "", "Email": "", "Error": error.message if error else ""})
+                table.append({"Query": readable(query), "Postcode": "", "Precision": "", "Nearest clinic": "",
+                              "Miles": None, "Km": None, "Phone": "", "Email": "",
+                              "Error": error.message if error else ""})
                 continue
-            located = self.located[i]
+            located = columns.located[i]
             region = located.region if located else Region.GREAT_BRITAIN
             contact = contacts.get((c, region))
             if contact is None:
                 contact = contacts[(c, region)] = contact_for(clinics[c], region)
-            metres = float(self.metres[i, c])
-            rows.append({
+            metres = float(columns.metres[i, c])
+            table.append({
                 "Query": query,
-                "Postcode": located.normalised if located else self.normalised[i],
+                "Postcode": located.normalised if located else columns.normalised[i],
                 "Precision": located.precision.value if located else Precision.POSTCODE.value,
                 "Nearest clinic": clinics[c].name,
                 "Miles": round(metres / METRES_PER_MILE, 2),
@@ -266,7 +322,7 @@ class AnswerList:
                 "Email": contact.email,
                 "Error": "",
             })
-        return rows
+        return table
 
 
 def answer_list(locator: Locator, queries: Iterable[str], *,
@@ -280,21 +336,16 @@ def answer_list(locator: Locator, queries: Iterable[str], *,
     at a time; every other row goes through the same parse and locate stages
     as a single lookup.
     """
-    queries = list(queries)
-    n = len(queries)
-    answers = AnswerList(
-        queries=queries, clinics=locator.clinics, lat=np.full(n, np.nan), lon=np.full(n, np.nan),
-        chosen=np.full(n, -1), metres=np.full((n, len(locator.clinics)), np.nan),
-        normalised=[""] * n, located=[None] * n, errors=[None] * n,
-    )
+    columns = _Columns.empty(list(queries), locator.clinics)
+    n = len(columns.queries)
     for start in range(0, n, chunk):
-        _answer_rows(locator, answers, start, min(start + chunk, n))
+        _answer_rows(locator, columns, start, min(start + chunk, n))
         if on_progress:
             on_progress(min(start + chunk, n), n)
-    return answers
+    return AnswerList(columns)
 
 
-def _answer_rows(locator: Locator, answers: AnswerList, start: int, stop: int) -> None:
+def _answer_rows(locator: Locator, answers: _Columns, start: int, stop: int) -> None:
     """Fill rows ``start:stop`` of ``answers``: parse, locate, route (contacts are looked up per row when read)."""
     index = locator.index
     keys = [unit_key(q) for q in answers.queries[start:stop]]

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from locator import bulk, store
-from locator.answer import Answer, outcome_dict
+from locator.answer import Answer
 from locator.errors import LocatorError
 from locator.service import Locator
 from locator.text import readable
@@ -58,25 +58,22 @@ def _describe(answer: Answer) -> str:
 
 def _answer_queries(locator: Locator, queries: list[str], as_json: bool, out) -> bool:
     answers = bulk.answer_list(locator, queries)
-    all_ok = True
-    for i, query in enumerate(queries):
-        outcome = answers.answer(i)
-        all_ok = all_ok and isinstance(outcome, Answer)
+    for row in answers:
         if as_json:
-            out.write(json.dumps(outcome_dict(query, outcome), ensure_ascii=False))
-        elif isinstance(outcome, LocatorError):
-            out.write(f"{readable(query)}: error: {outcome.message}")
-        else:
-            out.write(_describe(outcome))
+            out.write(json.dumps(row.to_dict(), ensure_ascii=False))
+        elif row.answer is not None:
+            out.write(_describe(row.answer))
+        elif row.error is not None:
+            out.write(f"{readable(row.query)}: error: {row.error.message}")
         out.write("\n")
-    return all_ok
+    return answers.all_answered
 
 
 def _answer_csv(locator: Locator, source: str, out) -> bool:
     data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     answers = bulk.answer_list(locator, bulk.read_queries_csv(data))
-    out.write(bulk.to_csv(answers.rows()))
-    return not any(answers.errors)
+    out.write(bulk.to_csv(answers.table()))
+    return answers.all_answered
 
 
 def _version() -> int:

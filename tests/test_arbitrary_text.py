@@ -60,8 +60,8 @@ def test_one_lookup_of_any_text_is_an_answer_or_a_locator_error_with_its_message
 def test_a_list_of_any_text_answers_each_row_as_one_lookup_would_and_its_csv_can_be_written(locator, texts, good):
     queries = [*texts, good]
     answers = bulk.answer_list(locator, queries)
-    for i, query in enumerate(queries):
-        outcome = answers.answer(i)
+    for query, row in zip(queries, answers, strict=True):
+        outcome = row.outcome
         assert_answer_or_its_error(outcome)
         try:
             alone = locator.lookup(query)
@@ -69,5 +69,5 @@ def test_a_list_of_any_text_answers_each_row_as_one_lookup_would_and_its_csv_can
             assert isinstance(outcome, LocatorError) and outcome.message == error.message
         else:
             assert isinstance(outcome, Answer) and outcome.clinic == alone.clinic
-    assert isinstance(answers.answer(len(texts)), Answer)  # the good one is never lost
-    assert bulk.to_csv_bytes(answers.rows()).decode("utf-8-sig").count("\n") >= len(queries)
+    assert isinstance(answers[len(texts)].answer, Answer)  # the good one is never lost
+    assert bulk.to_csv_bytes(answers.table()).decode("utf-8-sig").count("\n") >= len(queries)

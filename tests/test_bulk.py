@@ -26,7 +26,7 @@ FREEPHONE = "0800 783 6106"
 
 
 def answers(locator, queries: list[str]) -> list[dict]:
-    return answer_list(locator, queries).rows()
+    return answer_list(locator, queries).table()
 
 
 def parse_csv(text: str) -> list[dict]:
@@ -114,6 +114,43 @@ def test_a_bad_row_is_flagged_in_its_own_row_and_never_stops_the_others(locator)
     assert "ZZ1 1ZZ is not a real postcode" in rows[1]["Error"]
 
 
+def test_a_list_answer_is_a_list_of_rows_each_its_query_and_its_answer_or_its_error(locator):
+    queries = ["SL6 8DG", "ZZ1 1ZZ", "Reading", "BT1 1AA"]
+    answers = answer_list(locator, queries)
+    assert len(answers) == len(queries) and [row.query for row in answers] == queries
+    assert [row.query for row in answers[1:3]] == queries[1:3] and answers[-1].query == "BT1 1AA"
+    for row in answers:
+        assert (row.answer is None) != (row.error is None)
+        assert row.outcome is (row.answer or row.error)
+    assert answers[1].error and answers[1].error.label == "Not a real postcode"
+    assert answers[3].answer and answers[3].answer.clinic.name == "Dublin"
+    assert not answers.all_answered and answer_list(locator, ["SL6 8DG", "Reading"]).all_answered
+    with pytest.raises(IndexError):
+        answers[len(queries)]
+
+
+def test_a_row_holds_an_answer_or_an_error_never_both_nor_neither(locator):
+    [row] = answer_list(locator, ["ZZ1 1ZZ"])
+    with pytest.raises(ValueError):
+        bulk.ListRow("ZZ1 1ZZ")
+    with pytest.raises(ValueError):
+        bulk.ListRow("SL6 8DG", answer=locator.lookup("SL6 8DG"), error=row.error)
+
+
+def test_the_table_says_what_each_row_says(locator):
+    queries = ["SL6 8DG", "ZZ1 1ZZ", "Reading", "BT1 1AA", "D18 X5K7"]
+    answers = answer_list(locator, queries)
+    for row, cells in zip(answers, answers.table(), strict=True):
+        if row.error:
+            assert (cells["Error"], cells["Nearest clinic"]) == (row.error.message, "")
+        else:
+            answer = row.answer
+            assert (cells["Postcode"], cells["Precision"], cells["Nearest clinic"], cells["Phone"], cells["Email"],
+                    cells["Miles"]) == (answer.location.normalised, answer.location.precision.value,
+                                        answer.clinic.name, answer.contact.phone_dial, answer.contact.email,
+                                        round(answer.distance.miles, 2))
+
+
 def test_counts_per_clinic_and_per_error(locator):
     result = answer_list(locator, ["SL6 8DG", "SL6 8DG", "BT1 1AA", "ZZ1 1ZZ", "nowhere-ville"])
     per_clinic, per_error = result.counts()
@@ -134,14 +171,14 @@ def test_a_long_list_is_answered_in_chunks_and_reports_its_progress(locator):
     seen = []
     chunked = answer_list(locator, queries, on_progress=lambda done, total: seen.append((done, total)), chunk=10)
     assert seen == [(10, 35), (20, 35), (30, 35), (35, 35)]
-    assert chunked.rows() == answer_list(locator, queries).rows()
+    assert chunked.table() == answer_list(locator, queries).table()
     assert chunked.counts() == answer_list(locator, queries, chunk=1).counts()
 
 
 def test_an_empty_list_has_no_rows_and_no_progress(locator):
     seen = []
     empty = answer_list(locator, [], on_progress=lambda *args: seen.append(args))
-    assert len(empty) == 0 and empty.rows() == [] and seen == []
+    assert len(empty) == 0 and empty.table() == [] and seen == []
 
 
 # ------------------------------------------------------------------ CSV in

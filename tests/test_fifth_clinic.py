@@ -70,7 +70,7 @@ def test_the_cli_sends_liverpool_to_the_new_clinic_and_lists_all_five(five):
 
 def test_the_cli_csv_and_the_list_path_use_the_new_clinic(five, locator5):
     queries = ["L1 8JQ", "Manchester", "HP7 0HP", "D18 X5K7", "ZZ1 1ZZ"]
-    rows = answer_list(locator5, queries).rows()
+    rows = answer_list(locator5, queries).table()
     assert [r["Nearest clinic"] for r in rows] == ["Manchester", "Manchester", "Amersham", "Dublin", ""]
     per_clinic, _ = answer_list(locator5, queries).counts()
     assert per_clinic["Manchester"] == 2 and len(per_clinic) == 5

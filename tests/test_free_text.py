@@ -231,4 +231,4 @@ def test_a_word_beside_a_live_postcode_is_never_run_into_it_to_make_another(loca
     if typed.startswith("A"):
         assert "AB38 9LX" in location.alternatives
     # A list, which reads plain postcodes by a shortcut, reads it the same way.
-    assert answer_list(locator, [typed]).answer(0).location.normalised == "B38 9LX"
+    assert answer_list(locator, [typed])[0].answer.location.normalised == "B38 9LX"

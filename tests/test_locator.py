@@ -6,7 +6,6 @@ import pytest
 from geopy.distance import geodesic
 
 from locator import errors
-from locator.answer import outcome_dict
 from locator.bulk import answer_list
 from locator.model import Precision, Region
 
@@ -113,7 +112,7 @@ def test_gb_callers_dial_the_freephone_number(locator):
 @pytest.mark.parametrize("postcode", ["BN12 5QE", "CB1 1LR", "LD1 5SJ", "HR4 9UF", "UB10 9NQ"])
 def test_near_ties_go_to_the_strictly_nearest_clinic_every_time(locator, postcode):
     answers = {locator.lookup(postcode).clinic.id for _ in range(3)}
-    bulk = answer_list(locator, [postcode, postcode]).answer(1).clinic.id
+    bulk = answer_list(locator, [postcode, postcode])[1].answer.clinic.id
     answer = locator.lookup(postcode)
     assert answers == {bulk}
     assert bulk == english_clinic_nearest_by_geopy(locator, answer.location.lat, answer.location.lon)
@@ -220,14 +219,14 @@ def test_bulk_answers_equal_single_answers_in_order(locator):
                "W12", "Newport", "AB43 1AG", "Jersey"]
     result = answer_list(locator, queries)
     assert len(result) == len(queries)
-    for i, query in enumerate(queries):
-        bulk = result.answer(i)
+    for query, row in zip(queries, result, strict=True):
+        bulk = row.outcome
         try:
             single = locator.lookup(query)
         except errors.LocatorError as exc:
             assert type(bulk) is type(exc) and bulk.message == exc.message
             continue
-        assert outcome_dict(query, bulk) == single.to_dict()
+        assert row.to_dict() == single.to_dict()
 
 
 def test_bulk_counts_answers_per_clinic_and_errors_per_kind(locator):

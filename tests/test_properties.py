@@ -6,7 +6,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from locator import LocatorError
-from locator.answer import outcome_dict
 from locator.model import Precision, Region
 from locator.parse import parse
 
@@ -76,16 +75,16 @@ def test_a_list_answers_every_row_exactly_as_a_single_lookup_does(locator, drawn
 
     queries = [live_postcode(locator, d[1]) if isinstance(d, tuple) else d for d in drawn]
     answers = answer_list(locator, queries, chunk=chunk)
-    rows = answers.rows()
+    rows = answers.table()
     for i, query in enumerate(queries):
         try:
             single = locator.lookup(query)
         except LocatorError as exc:
-            listed = answers.answer(i)
+            listed = answers[i].error
             assert (type(listed), listed.message, listed.suggestions) == (type(exc), exc.message, exc.suggestions)
             assert rows[i]["Error"] == exc.message and rows[i]["Nearest clinic"] == ""
             continue
-        assert outcome_dict(query, answers.answer(i)) == single.to_dict()
+        assert answers[i].to_dict() == single.to_dict()
         assert (rows[i]["Postcode"], rows[i]["Nearest clinic"], rows[i]["Phone"]) == (
             single.location.normalised, single.clinic.name, single.contact.phone_dial)
 

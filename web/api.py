@@ -37,9 +37,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from locator import messages
-from locator.answer import Outcome, outcome_dict
-from locator.bulk import answer_list
-from locator.errors import IndexUnavailable, LocatorError
+from locator.bulk import ListRow, answer_list
+from locator.errors import IndexUnavailable
 from locator.parse import MAX_QUERY_LENGTH
 from locator.service import Locator
 from locator.text import readable
@@ -84,13 +83,12 @@ def _dumps(body: object) -> bytes:
     return json.dumps(body, ensure_ascii=False).encode()
 
 
-def answers(locator: Locator, queries: list[str]) -> list[Outcome]:
-    """Each query's answer or error, in order, each counted in the metrics."""
-    result = answer_list(locator, queries)
-    outcomes = [result.answer(i) for i in range(len(queries))]
-    for outcome in outcomes:
-        count_search(API, outcome)
-    return outcomes
+def answers(locator: Locator, queries: list[str]) -> list[ListRow]:
+    """Each query's row (its answer or its error), in order, each counted in the metrics."""
+    rows = list(answer_list(locator, queries))
+    for row in rows:
+        count_search(API, row.outcome)
+    return rows
 
 
 class Admission:
@@ -172,14 +170,12 @@ class NearestApi:
             raise ApiError(exc.status, exc.message, {"Retry-After": "30"}) from None
 
     def _answer_one(self, query: str) -> tuple[int, bytes]:
-        [outcome] = answers(self._locator(), [query])
-        status = outcome.status if isinstance(outcome, LocatorError) else 200
-        return status, _dumps(outcome_dict(query, outcome))
+        [row] = answers(self._locator(), [query])
+        return (row.error.status if row.error else 200), _dumps(row.to_dict())
 
     def _answer_list(self, body: bytes) -> tuple[int, bytes]:
-        queries = _parse_queries(body)
-        outcomes = answers(self._locator(), queries)
-        return 200, _dumps({"results": [outcome_dict(q, o) for q, o in zip(queries, outcomes, strict=True)]})
+        rows = answers(self._locator(), _parse_queries(body))
+        return 200, _dumps({"results": [row.to_dict() for row in rows]})
 
 
 _GZIP_MAGIC = b"\x1f\x8b"  # JSON never starts with it
