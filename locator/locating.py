@@ -26,7 +26,17 @@ from locator.errors import NotLocatable
 from locator.gazetteer import Centroid, PostcodeIndex
 from locator.grid import bng_to_wgs84
 from locator.model import Location, Precision, Region
-from locator.parse import AreaName, Eircode, ParsedQuery, PlaceName, UKPostcode
+from locator.parse import (
+    AreaName,
+    Eircode,
+    ParsedQuery,
+    PlaceName,
+    PostcodeArea,
+    PostcodeDistrict,
+    PostcodeSector,
+    PostcodeUnit,
+    UKPostcode,
+)
 from locator.places import PlaceIndex
 
 # A town this size or larger elsewhere keeps its name from a county or island of the same name.
@@ -37,11 +47,12 @@ _STRATEGIES: dict[type, Strategy] = {}
 _S = TypeVar("_S", bound=Strategy)
 
 
-def strategy(query_type: type) -> Callable[[_S], _S]:
-    """Register the decorated function as the way to locate queries of ``query_type``."""
+def strategy(*query_types: type) -> Callable[[_S], _S]:
+    """Register the decorated function as the way to locate queries of each of ``query_types``."""
 
     def register(locate_one: _S) -> _S:
-        _STRATEGIES[query_type] = locate_one
+        for query_type in query_types:
+            _STRATEGIES[query_type] = locate_one
         return locate_one
 
     return register
@@ -76,27 +87,28 @@ def locate_unit_rows(index: PostcodeIndex, rows: np.ndarray) -> tuple[np.ndarray
 # --- UK postcodes -------------------------------------------------------------------------
 
 
-@strategy(UKPostcode)
+@strategy(PostcodeArea, PostcodeDistrict, PostcodeSector, PostcodeUnit)
 def locate_uk_postcode(pc: UKPostcode, index: PostcodeIndex, places: PlaceIndex) -> Location:
     if pc.region is not Region.GREAT_BRITAIN:
         return _at_post_town(pc, index)
-    if pc.district is None:
-        return _area(pc, index)
-    if pc.sector_digit is None:
-        located = _district(pc, pc.district, index)
-        if located:
-            return located
-        raise NotLocatable(messages.no_fixed_location(pc.normalised))
-    sector = f"{pc.district} {pc.sector_digit}"
-    if pc.unit:
-        row = index.unit_row(pc.compact)
-        if row >= 0 and index.unit_e[row] > 0:
-            lat, lon = bng_to_wgs84(float(index.unit_e[row]), float(index.unit_n[row]))
-            return Location(float(lat), float(lon), pc.region, Precision.POSTCODE, pc.normalised)
-        why = (messages.unit_without_position(pc.normalised) if row >= 0 else
-               messages.unit_not_in_list(pc.normalised, index.release))
-        return _fall_back(pc, pc.district, sector, index, why)
-    return _fall_back(pc, pc.district, sector, index, None)
+    match pc:
+        case PostcodeArea():
+            return _area(pc, index)
+        case PostcodeDistrict():
+            located = _district(pc, pc.district, index)
+            if located:
+                return located
+            raise NotLocatable(messages.no_fixed_location(pc.normalised))
+        case PostcodeSector():
+            return _fall_back(pc, pc.district, pc.normalised, index, None)
+        case PostcodeUnit():
+            row = index.unit_row(pc.compact)
+            if row >= 0 and index.unit_e[row] > 0:
+                lat, lon = bng_to_wgs84(float(index.unit_e[row]), float(index.unit_n[row]))
+                return Location(float(lat), float(lon), pc.region, Precision.POSTCODE, pc.normalised)
+            why = (messages.unit_without_position(pc.normalised) if row >= 0 else
+                   messages.unit_not_in_list(pc.normalised, index.release))
+            return _fall_back(pc, pc.district, pc.sector, index, why)
 
 
 def _fall_back(pc: UKPostcode, district: str, sector: str, index: PostcodeIndex, why: str | None) -> Location:
@@ -138,7 +150,7 @@ def _divided_centroid(district: str, index: PostcodeIndex) -> Centroid | None:
     return Centroid(sum(c.lat * c.units for c in subs) / units, sum(c.lon * c.units for c in subs) / units, units)
 
 
-def _area(pc: UKPostcode, index: PostcodeIndex) -> Location:
+def _area(pc: PostcodeArea, index: PostcodeIndex) -> Location:
     centroid = index.areas.get(pc.area)
     if not centroid:
         raise NotLocatable(messages.area_without_location(pc.area))
@@ -147,7 +159,7 @@ def _area(pc: UKPostcode, index: PostcodeIndex) -> Location:
 
 def _at_post_town(pc: UKPostcode, index: PostcodeIndex) -> Location:
     """Northern Ireland and Crown Dependency postcodes, which the unit data does not cover."""
-    if not pc.district:
+    if isinstance(pc, PostcodeArea):
         return _area(pc, index)
     town = index.districts_by_town[pc.district]
     return Location(town.lat, town.lon, pc.region, Precision.DISTRICT, pc.normalised,

@@ -4,13 +4,13 @@ import pytest
 
 from locator import errors
 from locator.model import Precision, Region
-from locator.parse import Eircode, PlaceName, UKPostcode, parse
+from locator.parse import Eircode, PlaceName, PostcodeArea, PostcodeDistrict, PostcodeSector, PostcodeUnit, parse
 
 
 @pytest.mark.parametrize("typed", ["SL6 8DG", "sl68dg", "  SL6   8DG ", "Sl6 8dG", "SL6\t8DG", "ＳＬ６ ８ＤＧ"])
 def test_a_full_postcode_is_read_in_any_case_and_spacing(typed):
     value = parse(typed).value
-    assert value == UKPostcode(area="SL", district="SL6", sector_digit="8", unit="DG")
+    assert value == PostcodeUnit("SL6", "8DG")
     assert value.normalised == "SL6 8DG"
     assert value.precision is Precision.POSTCODE
 
@@ -28,6 +28,25 @@ def test_outward_codes_sectors_and_areas_are_read_at_their_level(typed, normalis
     value = parse(typed).value
     assert value.normalised == normalised
     assert value.precision is precision
+
+
+@pytest.mark.parametrize("typed, level", [
+    ("SL", PostcodeArea("SL")), ("SL6", PostcodeDistrict("SL6")), ("SL6 8", PostcodeSector("SL6", "8")),
+    ("SL68", PostcodeSector("SL6", "8")), ("SL6 8DG", PostcodeUnit("SL6", "8DG")), ("BT48", PostcodeDistrict("BT48")),
+])
+def test_a_postcode_says_its_level_by_its_type(typed, level):
+    assert parse(typed).value == level
+    assert level.area == typed[:2]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: PostcodeArea("SL6"), lambda: PostcodeArea(""), lambda: PostcodeDistrict("SL6 8"),
+    lambda: PostcodeDistrict("6SL"), lambda: PostcodeSector("SL6", "D"), lambda: PostcodeSector("SL6", "88"),
+    lambda: PostcodeUnit("SL6", "DG8"), lambda: PostcodeUnit("SL6", "8D"), lambda: PostcodeUnit("SL6 8", "8DG"),
+])
+def test_a_postcode_cannot_be_made_with_parts_that_do_not_fit_its_level(make):
+    with pytest.raises(ValueError):
+        make()
 
 
 @pytest.mark.parametrize("typed, region", [
@@ -50,7 +69,7 @@ def test_eircodes_full_or_routing_key_alone_are_read(typed, normalised):
 
 def test_w12_is_read_as_london_and_says_how_to_ask_for_newbridge():
     parsed = parse("W12")
-    assert parsed.value == UKPostcode(area="W", district="W12")
+    assert parsed.value == PostcodeDistrict("W12")
     assert "Newbridge" in parsed.note and "Eircode W12" in parsed.note
     assert parse("Eircode W12").value == Eircode("W12")
 

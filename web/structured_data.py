@@ -15,7 +15,7 @@ from locator import messages
 from locator.clinics import Clinic
 from locator.contacts import home_contact
 from locator.errors import LocatorError
-from locator.parse import Eircode, UKPostcode, parse
+from locator.parse import Eircode, PostcodeUnit, parse
 
 
 def clinic_data(clinic: Clinic, page_url: str) -> dict:
@@ -58,6 +58,6 @@ def _is_postcode(line: str) -> bool:
     except LocatorError:
         return False
     value = parsed.value
-    return parsed.note is None and (isinstance(value, UKPostcode) and value.unit is not None
+    return parsed.note is None and (isinstance(value, PostcodeUnit)
             or isinstance(value, Eircode) and value.identifier is not None)
 

@@ -1,7 +1,8 @@
 """The parse stage: what a person typed becomes a typed query, or a clear error.
 
 * :mod:`locator.parse.parser`: the parser (:class:`QueryParser`) and the query
-  types it gives (:class:`UKPostcode`, :class:`Eircode`, :class:`PlaceName`,
+  types it gives (a :data:`UKPostcode` at one of its four levels, :class:`PostcodeArea`,
+  :class:`PostcodeDistrict`, :class:`PostcodeSector` or :class:`PostcodeUnit`, :class:`Eircode`, :class:`PlaceName`,
   :class:`AreaName`, in a :class:`ParsedQuery`);
 * the modules only it uses: :mod:`~locator.parse.extract` (the one code inside
   an address or sentence), :mod:`~locator.parse.slips` (O for 0, I for 1),
@@ -19,6 +20,10 @@ from locator.parse.parser import (
     Eircode,
     ParsedQuery,
     PlaceName,
+    PostcodeArea,
+    PostcodeDistrict,
+    PostcodeSector,
+    PostcodeUnit,
     Query,
     QueryParser,
     UKPostcode,
@@ -29,5 +34,6 @@ from locator.parse.parser import (
     unit_key,
 )
 
-__all__ = ["MAX_QUERY_LENGTH", "AreaName", "Code", "Eircode", "ParsedQuery", "PlaceName", "Query", "QueryParser",
-           "UKPostcode", "clean", "default_parser", "parse", "parser_for", "unit_key"]
+__all__ = ["MAX_QUERY_LENGTH", "AreaName", "Code", "Eircode", "ParsedQuery", "PlaceName", "PostcodeArea",
+           "PostcodeDistrict", "PostcodeSector", "PostcodeUnit", "Query", "QueryParser", "UKPostcode", "clean",
+           "default_parser", "parse", "parser_for", "unit_key"]

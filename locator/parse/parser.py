@@ -33,9 +33,10 @@ import dataclasses
 import functools
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from locator import areas, messages, reference
 from locator.errors import (
@@ -66,6 +67,7 @@ _OUTWARD_ONLY = re.compile(_OUTWARD)
 _PARTIAL_UNIT = re.compile(rf"({_OUTWARD}) ?[0-9][A-Z]")
 _EIRCODE = re.compile(r"([A-Z][0-9]{2}|D6W)([0-9A-Z]{4})")
 _AREA = re.compile(r"[A-Z]{1,2}")
+_INWARD = re.compile(r"[0-9][A-Z]{2}")
 _EIRCODE_PREFIX = re.compile(r"EIRCODE:? *(.*)")
 _FOREIGN = [
     re.compile(r"[0-9]{5}(-[0-9]{4})?"),        # US ZIP, French, German, Spanish, Italian codes
@@ -78,37 +80,21 @@ _FOREIGN = [
 _PLACE_CHARS = re.compile(r"[^\W_]+(?:[ '\u2019.,()&/-]+[^\W_]+)*[.)]?")
 
 
-@dataclass(frozen=True, slots=True)
-class UKPostcode:
-    """A UK postcode at one of four levels.
+class _UKPostcodeLevel(ABC):
+    """What every level of a UK postcode has: its postcode area, written form, region and precision."""
 
-    ``district`` is ``None`` for an area, ``sector_digit`` is ``None`` above
-    sector level and ``unit`` (the two letters) above unit level.
-    """
-
-    area: str
-    district: str | None = None
-    sector_digit: str | None = None
-    unit: str | None = None
+    __slots__ = ()
+    precision: ClassVar[Precision]
 
     @property
-    def precision(self) -> Precision:
-        if self.unit:
-            return Precision.POSTCODE
-        if self.sector_digit:
-            return Precision.SECTOR
-        return Precision.DISTRICT if self.district else Precision.AREA
+    @abstractmethod
+    def area(self) -> str:
+        """The postcode area (``SL``)."""
 
     @property
-    def sector(self) -> str | None:
-        return f"{self.district} {self.sector_digit}" if self.sector_digit else None
-
-    @property
+    @abstractmethod
     def normalised(self) -> str:
         """``SL6 8DG``, ``SL6 8``, ``SL6`` or ``SL``."""
-        if self.sector_digit:
-            return f"{self.district} {self.sector_digit}{self.unit or ''}"
-        return self.district or self.area
 
     @property
     def compact(self) -> str:
@@ -117,6 +103,99 @@ class UKPostcode:
     @property
     def region(self) -> Region:
         return Region.of_postcode_area(self.area)
+
+
+def _check(ok: bool, what: str, value: str) -> None:
+    if not ok:
+        raise ValueError(f"{value!r} is not {what}")
+
+
+@dataclass(frozen=True, slots=True)
+class PostcodeArea(_UKPostcodeLevel):
+    """A postcode area alone: ``SL``, ``BT``."""
+
+    code: str
+    precision: ClassVar[Precision] = Precision.AREA
+
+    def __post_init__(self) -> None:
+        _check(bool(_AREA.fullmatch(self.code)), "a postcode area (one or two letters)", self.code)
+
+    @property
+    def area(self) -> str:
+        return self.code
+
+    @property
+    def normalised(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True, slots=True)
+class PostcodeDistrict(_UKPostcodeLevel):
+    """A postcode district, the first half of a postcode: ``SL6``, ``W1A``."""
+
+    district: str
+    precision: ClassVar[Precision] = Precision.DISTRICT
+
+    def __post_init__(self) -> None:
+        _check(bool(_OUTWARD_ONLY.fullmatch(self.district)), "a postcode district", self.district)
+
+    @property
+    def area(self) -> str:
+        return area_of(self.district)
+
+    @property
+    def normalised(self) -> str:
+        return self.district
+
+
+@dataclass(frozen=True, slots=True)
+class PostcodeSector(_UKPostcodeLevel):
+    """A postcode sector, a district and the next digit: ``SL6 8``."""
+
+    district: str
+    digit: str
+    precision: ClassVar[Precision] = Precision.SECTOR
+
+    def __post_init__(self) -> None:
+        _check(bool(_OUTWARD_ONLY.fullmatch(self.district)), "a postcode district", self.district)
+        _check(len(self.digit) == 1 and self.digit.isdigit(), "a sector's digit", self.digit)
+
+    @property
+    def area(self) -> str:
+        return area_of(self.district)
+
+    @property
+    def normalised(self) -> str:
+        return f"{self.district} {self.digit}"
+
+
+@dataclass(frozen=True, slots=True)
+class PostcodeUnit(_UKPostcodeLevel):
+    """A full (unit) postcode: its district and its second half, ``SL6`` and ``8DG``."""
+
+    district: str
+    inward: str
+    precision: ClassVar[Precision] = Precision.POSTCODE
+
+    def __post_init__(self) -> None:
+        _check(bool(_OUTWARD_ONLY.fullmatch(self.district)), "a postcode district", self.district)
+        _check(bool(_INWARD.fullmatch(self.inward)), "a postcode's second half (a digit, two letters)", self.inward)
+
+    @property
+    def area(self) -> str:
+        return area_of(self.district)
+
+    @property
+    def sector(self) -> str:
+        return f"{self.district} {self.inward[0]}"
+
+    @property
+    def normalised(self) -> str:
+        return f"{self.district} {self.inward}"
+
+
+#: A UK postcode at one of its four levels; each level is its own type, checked when made.
+UKPostcode = PostcodeArea | PostcodeDistrict | PostcodeSector | PostcodeUnit
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +430,7 @@ class QueryParser:
         if _OUTWARD_ONLY.fullmatch(compact) or compact == "D6W":
             return self._outward(compact)
         if _AREA.fullmatch(compact) and compact in self._areas:
-            return ParsedQuery(UKPostcode(area=compact))
+            return ParsedQuery(PostcodeArea(compact))
         if _AREA.fullmatch(compact):
             self._refuse_post_only_area(compact, spaced)
         if spaced.split() == [compact[:-3], compact[-3:]]:
@@ -386,16 +465,16 @@ class QueryParser:
         if what:
             raise NonGeographic(messages.post_only_area(shown, area, what))
 
-    def _uk_unit(self, outward: str, inward: str) -> UKPostcode:
+    def _uk_unit(self, outward: str, inward: str) -> PostcodeUnit:
         if outward in self._divided:
             return self._unit_in_divided(outward, inward)
         district = self._known_district(outward, f"{outward} {inward}")
         bad = sorted({c for c in inward[1:] if c not in _INWARD_LETTERS})
         if bad:
             raise InvalidPostcode(messages.impossible_unit_letters(f"{outward} {inward}", bad))
-        return UKPostcode(area=area_of(district), district=district, sector_digit=inward[0], unit=inward[1:])
+        return PostcodeUnit(district, inward)
 
-    def _unit_in_divided(self, outward: str, inward: str) -> UKPostcode:
+    def _unit_in_divided(self, outward: str, inward: str) -> PostcodeUnit:
         """``SW1 1AA``: the one sub-district (``SW1A``) with that live postcode, else an error offering them."""
         subs = self._divided[outward]
         live = [sub for sub in subs if self._units and self._units(sub + inward)]
@@ -405,12 +484,12 @@ class QueryParser:
         offered = [f"{sub} {inward}" for sub in live] or list(subs)
         raise InvalidPostcode(messages.divided_district_unit(shown, outward, subs), offered)
 
-    def _uk_sector(self, outward: str, digit: str) -> UKPostcode:
+    def _uk_sector(self, outward: str, digit: str) -> PostcodeSector:
         if outward in self._divided:
             subs = self._divided[outward]
             raise InvalidPostcode(messages.divided_district_unit(f"{outward} {digit}", outward, subs), subs)
         district = self._known_district(outward, f"{outward} {digit}")
-        return UKPostcode(area=area_of(district), district=district, sector_digit=digit)
+        return PostcodeSector(district, digit)
 
     def _outward(self, compact: str) -> ParsedQuery[Code]:
         is_district = compact in self._districts
@@ -418,23 +497,22 @@ class QueryParser:
         if is_district and is_key:
             town = self._routing_keys[compact]
             return ParsedQuery(
-                UKPostcode(area=area_of(compact), district=compact),
+                PostcodeDistrict(compact),
                 note=messages.district_or_routing_key(compact, town),
                 alternatives=(f"Eircode {compact}",),
             )
         if is_district:
-            return ParsedQuery(UKPostcode(area=area_of(compact), district=compact))
+            return ParsedQuery(PostcodeDistrict(compact))
         if is_key:
             return ParsedQuery(Eircode(compact))
         subs = self._divided.get(compact)
         if subs:
-            return ParsedQuery(UKPostcode(area=area_of(compact), district=compact),
+            return ParsedQuery(PostcodeDistrict(compact),
                                note=messages.divided_district(compact, subs))
         self._refuse_retired(compact, compact)
         if compact[:-1] in self._districts and compact[-1].isdigit():
             # "SL68" typed without its space is the sector SL6 8.
-            return ParsedQuery(UKPostcode(area=area_of(compact[:-1]), district=compact[:-1],
-                                          sector_digit=compact[-1]))
+            return ParsedQuery(PostcodeSector(compact[:-1], compact[-1]))
         self._known_district(compact, compact)
         raise AssertionError("unreachable: _known_district raises for unknown districts")
 
