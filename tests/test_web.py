@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 
 import pytest
 
@@ -63,7 +64,10 @@ def test_requests_beyond_the_workers_and_the_waiting_room_are_refused_at_once_no
         admission = Admission(workers=1, waiting=1)
         release = threading.Event()
         running = [asyncio.create_task(admission.run(release.wait)) for _ in range(2)]
-        await asyncio.sleep(0.05)
+        deadline = time.monotonic() + 30
+        while admission.admitted < 2:  # one running, one waiting: the room is full
+            assert time.monotonic() < deadline, "the two computations were never admitted"
+            await asyncio.sleep(0.01)
         with pytest.raises(ApiError) as refused:
             await admission.run(lambda: None)
         release.set()

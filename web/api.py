@@ -102,6 +102,11 @@ class Admission:
         self._capacity = workers + waiting
         self._admitted = 0
 
+    @property
+    def admitted(self) -> int:
+        """How many computations are running or waiting for a worker now."""
+        return self._admitted
+
     async def run(self, fn: Callable, *args):
         if self._admitted >= self._capacity:
             raise ApiError(503, "The service is busy: try again in a moment.",

@@ -6,6 +6,7 @@
     app_url            session  base URL of app.py (its allowed origins: CLINIC_SITE and parent_site)
     new_page           test     factory: new_page(viewport=(w, h), **context options) -> recorded Page, own context
     page               test     a recorded Page (viewport from @pytest.mark.viewport, default 1280x900)
+    pages              test     factory: pages(**options) -> new_page for staff sign-in (tests/browser/oidc.py)
 
 Helpers (import them: `from . import wait_for_app, screenshot`) are in __init__.py.
 """
@@ -22,6 +23,7 @@ from playwright.sync_api import expect, sync_playwright
 from web.headers import ORIGINS_ENV
 
 from . import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, CLINIC_SITE, ParentSite, block_third_party, start_streamlit, track
+from .oidc import HARMLESS
 
 DEFAULT_VIEWPORT = (1280, 900)
 HERE = Path(__file__).parent
@@ -150,3 +152,17 @@ def page(new_page, request):
 def _size(width: int, height: int) -> tuple[int, int]:
     # Accepts @pytest.mark.viewport(390, 844) as well as viewport(width=390, height=844).
     return (width, height)
+
+
+@pytest.fixture
+def pages(new_page):
+    """new_page for staff sign-in tests, whose pages may log harmless 404s (the provider's favicon, Streamlit's probes)."""
+    made = []
+
+    def make(**options):
+        made.append(new_page(**options))
+        return made[-1]
+
+    yield make
+    for page in made:
+        page.log.errors[:] = [e for e in page.log.errors if not HARMLESS.search(e)]

@@ -16,24 +16,30 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from components.call_centre import FIELD_LABEL, LIST_LABEL
+from components.call_centre import LIST_LABEL
 from components.staff_sign_in import PASSPHRASE_LABEL
 from locator import messages
 from web.sign_outs import STATE_DIR_ENV
 
 from . import _free_port, screenshot, start_streamlit, wait_for_app
 from .axe import run_axe
-from .oidc import LOGIN_BUTTON, LOGIN_FIELD, LOGOUT_BUTTON, PASSWORD_FIELD, OidcProvider, auth_secrets
+from .oidc import (
+    ALLOWED,
+    DESK,
+    HARMLESS,
+    IN_GROUP,
+    LOADED_MACHINE_MS,
+    LOGOUT_BUTTON,
+    OTHER_DOMAIN,
+    OidcProvider,
+    auth_secrets,
+    desk,
+    put_back,
+    sign_in_as,
+)
 from .test_call_centre import download_results
 
-DESK = "/call-centre"
-# A page load of the app or the provider on a machine whose 2 cores run several test suites at once.
-LOADED_MACHINE_MS = 60_000
 SHORT_S = 30  # a session short enough to wait out, long enough for a sign-in on a loaded machine
-ALLOWED, IN_GROUP, OTHER_DOMAIN = "alice@clinic.example", "carol@partner.example", "mallory@elsewhere.example"
-# Streamlit's own 404s when a page is opened at its own address (see test_call_centre.py), and the
-# provider's missing favicon.
-_HARMLESS = re.compile(r"/[\w-]+/_stcore/(health|host-config): Failed to load resource|favicon\.ico")
 
 
 @contextmanager
@@ -73,43 +79,7 @@ def staff_page(new_page, site):
                        and re.match(r"^https?://[^/]+", url).group(0) not in allowed,
                        lambda route: route.abort("blockedbyclient"))
     yield page
-    page.log.errors[:] = [e for e in page.log.errors if not _HARMLESS.search(e)]
-
-
-@pytest.fixture
-def pages(new_page):
-    """new_page, whose pages may log the harmless 404s above (the provider's favicon, Streamlit's probes)."""
-    made = []
-
-    def make(**options):
-        made.append(new_page(**options))
-        return made[-1]
-
-    yield make
-    for page in made:
-        page.log.errors[:] = [e for e in page.log.errors if not _HARMLESS.search(e)]
-
-
-def sign_in_as(page: Page, app_url: str, email: str, keyboard: bool = False) -> None:
-    """Open the desk, press Sign in (clicked, or reached with Tab and pressed with Enter) and sign in at the provider."""
-    page.goto(app_url + DESK, timeout=LOADED_MACHINE_MS)
-    wait_for_app(page)
-    button = page.get_by_role("button", name="Sign in")
-    if keyboard:
-        for _ in range(30):
-            page.keyboard.press("Tab")
-            if button.evaluate("b => b === document.activeElement"):
-                break
-        else:
-            raise AssertionError("Tab never reached the Sign in button")
-        page.keyboard.press("Enter")
-    else:
-        button.click()
-    page.locator(LOGIN_FIELD).fill(email)
-    page.locator(PASSWORD_FIELD).fill("any password")
-    page.get_by_role("button", name=LOGIN_BUTTON).click()
-    page.wait_for_url(re.compile(re.escape(app_url + DESK)), timeout=LOADED_MACHINE_MS)
-    wait_for_app(page)
+    page.log.errors[:] = [e for e in page.log.errors if not HARMLESS.search(e)]
 
 
 def shown(text: str) -> str:
@@ -128,15 +98,6 @@ def eventually(condition, what: str, timeout: float = 30.0) -> None:
 def read_metrics(url: str) -> str:
     with urllib.request.urlopen(url + "/metrics", timeout=10) as response:  # loopback: readable without a token
         return response.read().decode()
-
-
-def put_back(page: Page, url: str, cookies) -> None:
-    """Set ``cookies`` (as read from the context) in the page's browser again, for ``url``, as session cookies."""
-    page.context.add_cookies([{"name": c["name"], "value": c["value"], "url": url} for c in cookies])
-
-
-def desk(page: Page):
-    return page.get_by_role("textbox", name=FIELD_LABEL)
 
 
 def test_an_allowed_member_of_staff_signs_in_uses_the_desk_and_signs_out(staff_page: Page, site, tmp_path):

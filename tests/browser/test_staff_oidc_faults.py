@@ -15,12 +15,10 @@ from components.call_centre import FIELD_LABEL
 from components.staff_sign_in import PASSPHRASE_LABEL
 from locator import messages
 
-from . import _free_port, start_streamlit, test_staff_oidc, wait_for_app
-from .oidc import OidcProvider, auth_secrets
-from .test_staff_oidc import ALLOWED, DESK, LOADED_MACHINE_MS, sign_in_as
+from . import _free_port, start_streamlit, wait_for_app
+from .oidc import ALLOWED, DESK, LOADED_MACHINE_MS, OidcProvider, auth_secrets, sign_in_as
 
 OPERATOR_LINE = "Staff sign-in is not available: "
-pages = test_staff_oidc.pages  # the fixture
 
 
 @pytest.fixture(scope="module")

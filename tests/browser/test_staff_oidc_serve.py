@@ -22,9 +22,19 @@ from tests.serve_harness import free_ports, self_signed, start_service
 from web.public_url import PUBLIC_URL_ENV
 
 from . import wait_for_app
-from .oidc import LOGOUT_BUTTON, OidcProvider, auth_secrets
+from .oidc import (
+    ALLOWED,
+    DESK,
+    LOADED_MACHINE_MS,
+    LOGOUT_BUTTON,
+    OTHER_DOMAIN,
+    OidcProvider,
+    auth_secrets,
+    desk,
+    put_back,
+    sign_in_as,
+)
 from .test_serve_browser import only_reconnection_errors, pinned_to
-from .test_staff_oidc import ALLOWED, DESK, LOADED_MACHINE_MS, OTHER_DOMAIN, desk, put_back, sign_in_as
 
 pytestmark = pytest.mark.serve
 
