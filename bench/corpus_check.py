@@ -80,10 +80,10 @@ def make_corpus() -> list[str]:
     q += [spaced(i).replace(" ", ".") for i in live[800:1000]]
     q += rng.sample(sorted(index.sectors), 1500)
     q += sorted(index.districts) + sorted(index.districts_by_town)
-    q += sorted(index.areas)
+    q += sorted(index.postcode_areas)
     q += [p.name for p in rng.sample(list(index.places), 2500)]
     q += [p.name for p in list(index.post_towns.values())[:500]]
-    q += list(index.larger_areas)[:400]
+    q += list(index.areas_by_name)[:400]
     routing_keys = sorted(index.routing_keys)
     letters = "ACDEFHKNPRTVWXY0123456789"
     q += routing_keys

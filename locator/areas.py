@@ -1,5 +1,9 @@
 """Areas larger than a town: counties, islands, the nations (``data/areas.csv``).
 
+In this code an *area* is always one of these, a place a person names
+(``Shropshire``, ``Holy Island``, ``Wales``); the one or two letters that
+start a postcode (``SL``) are a *postcode area*, always called so.
+
 The table says which postcodes each area covers; where it is comes from the
 postcode data when the index is built (:mod:`locator.build.areas` places
 them). Here: the table's rows, and an :class:`Area` as the index holds it.

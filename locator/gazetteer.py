@@ -57,9 +57,9 @@ class PostcodeIndex:
     * ``unit_keys`` are compact unit postcodes (``b"SL68DG"``) sorted for
       ``numpy.searchsorted``; ``unit_e``/``unit_n`` their eastings/northings in
       metres, both 0 where the source has no coordinates.
-    * ``sectors`` (``"SL6 8"``), ``districts`` (``"SL6"``) and ``areas``
-      (``"SL"``): centroids of their live units; an area with none (``BT``) is
-      the mean of its districts' post towns.
+    * ``sectors`` (``"SL6 8"``), ``districts`` (``"SL6"``) and ``postcode_areas``
+      (``"SL"``): centroids of their live units; a postcode area with none
+      (``BT``) is the mean of its districts' post towns.
     * ``districts_by_town``: districts the unit data does not cover, at their
       post town; ``routing_keys``: each Eircode routing key at its post town.
     * ``unit_districts``: every district with a unit in the data, located or
@@ -69,8 +69,9 @@ class PostcodeIndex:
       name, each at the centroid of what it covers.
     * ``clinic_positions``: each clinic's position by id, from its
       ``locate_by`` in the clinics file the index was built with.
-    * ``larger_areas``: counties, islands and nations (``data/areas.csv``) by
-      folded name, largest first, each placed at one of its own postcodes.
+    * ``areas_by_name``: the areas, counties, islands and nations
+      (``data/areas.csv``, :mod:`locator.areas`), by folded name, largest
+      first, each placed at one of its own postcodes.
     """
 
     unit_keys: np.ndarray
@@ -78,7 +79,7 @@ class PostcodeIndex:
     unit_n: np.ndarray
     sectors: Mapping[str, Centroid]
     districts: Mapping[str, Centroid]
-    areas: Mapping[str, Centroid]
+    postcode_areas: Mapping[str, Centroid]
     districts_by_town: Mapping[str, TownPoint]
     routing_keys: Mapping[str, TownPoint]
     unit_districts: frozenset[str]
@@ -86,7 +87,7 @@ class PostcodeIndex:
     places: tuple[Place, ...]
     post_towns: Mapping[str, Place]
     clinic_positions: Mapping[str, Point]
-    larger_areas: Mapping[str, tuple[Area, ...]]
+    areas_by_name: Mapping[str, tuple[Area, ...]]
     meta: Mapping
 
     @property
@@ -115,7 +116,7 @@ class PostcodeIndex:
         return {
             "sectors": {k: list(v) for k, v in self.sectors.items()},
             "districts": {k: list(v) for k, v in self.districts.items()},
-            "areas": {k: list(v) for k, v in self.areas.items()},
+            "postcode_areas": {k: list(v) for k, v in self.postcode_areas.items()},
             "districts_by_town": {k: list(v) for k, v in self.districts_by_town.items()},
             "routing_keys": {k: list(v) for k, v in self.routing_keys.items()},
             "unit_districts": sorted(self.unit_districts),
@@ -123,8 +124,7 @@ class PostcodeIndex:
             "places": [_place_record(p) for p in self.places],
             "post_towns": {k: _place_record(p) for k, p in self.post_towns.items()},
             "clinic_positions": {k: list(v) for k, v in self.clinic_positions.items()},
-            "larger_areas": [a.to_row() for a in dict.fromkeys(a for hits in self.larger_areas.values()
-                                                                for a in hits)],
+            "areas": [a.to_row() for a in dict.fromkeys(a for hits in self.areas_by_name.values() for a in hits)],
         }
 
     @classmethod
@@ -134,7 +134,7 @@ class PostcodeIndex:
             unit_keys=arrays["unit_keys"], unit_e=arrays["unit_e"], unit_n=arrays["unit_n"],
             sectors=_typed(Centroid, tables["sectors"]),
             districts=_typed(Centroid, tables["districts"]),
-            areas=_typed(Centroid, tables["areas"]),
+            postcode_areas=_typed(Centroid, tables["postcode_areas"]),
             districts_by_town=_typed(TownPoint, tables["districts_by_town"]),
             routing_keys=_typed(TownPoint, tables["routing_keys"]),
             unit_districts=frozenset(tables["unit_districts"]),
@@ -142,7 +142,7 @@ class PostcodeIndex:
             places=tuple(_place(r) for r in tables["places"]),
             post_towns={k: _place(r) for k, r in tables["post_towns"].items()},
             clinic_positions=_typed(Point, tables["clinic_positions"]),
-            larger_areas=by_name([Area.from_row(r) for r in tables["larger_areas"]]),
+            areas_by_name=by_name([Area.from_row(r) for r in tables["areas"]]),
             meta=meta,
         )
 

@@ -93,7 +93,7 @@ def locate_uk_postcode(pc: UKPostcode, index: PostcodeIndex, places: PlaceIndex)
         return _at_post_town(pc, index)
     match pc:
         case PostcodeArea():
-            return _area(pc, index)
+            return _postcode_area(pc, index)
         case PostcodeDistrict():
             located = _district(pc, pc.district, index)
             if located:
@@ -121,11 +121,11 @@ def _fall_back(pc: UKPostcode, district: str, sector: str, index: PostcodeIndex,
     located = _district(pc, district, index, messages.located_by_district(why, district))
     if located:
         return located
-    area = index.areas.get(pc.area)
+    area = index.postcode_areas.get(pc.postcode_area)
     if area:
         # A unit in the data whose whole district has no map position (EH77): the area still is close.
         return Location(area.lat, area.lon, pc.region, Precision.AREA, pc.normalised,
-                        messages.located_by_area(why, pc.area))
+                        messages.located_by_area(why, pc.postcode_area))
     raise NotLocatable(messages.no_fixed_location(pc.normalised))
 
 
@@ -150,17 +150,17 @@ def _divided_centroid(district: str, index: PostcodeIndex) -> Centroid | None:
     return Centroid(sum(c.lat * c.units for c in subs) / units, sum(c.lon * c.units for c in subs) / units, units)
 
 
-def _area(pc: PostcodeArea, index: PostcodeIndex) -> Location:
-    centroid = index.areas.get(pc.area)
+def _postcode_area(pc: PostcodeArea, index: PostcodeIndex) -> Location:
+    centroid = index.postcode_areas.get(pc.code)
     if not centroid:
-        raise NotLocatable(messages.area_without_location(pc.area))
-    return Location(centroid.lat, centroid.lon, pc.region, Precision.AREA, pc.area)
+        raise NotLocatable(messages.area_without_location(pc.code))
+    return Location(centroid.lat, centroid.lon, pc.region, Precision.AREA, pc.code)
 
 
 def _at_post_town(pc: UKPostcode, index: PostcodeIndex) -> Location:
     """Northern Ireland and Crown Dependency postcodes, which the unit data does not cover."""
     if isinstance(pc, PostcodeArea):
-        return _area(pc, index)
+        return _postcode_area(pc, index)
     town = index.districts_by_town[pc.district]
     return Location(town.lat, town.lon, pc.region, Precision.DISTRICT, pc.normalised,
                     messages.region_at_post_town(pc.region.value, pc.district, town.town))
@@ -195,7 +195,7 @@ def locate_area(query: AreaName, index: PostcodeIndex, places: PlaceIndex) -> Lo
     more) elsewhere has it; smaller places elsewhere are named in the note,
     and so are other areas of the same name (the largest answers).
     """
-    area, *others = index.larger_areas.get(query.folded) or (None,)
+    area, *others = index.areas_by_name.get(query.folded) or (None,)
     if area is None or any(n.population >= TOWN_POPULATION for n in area.namesakes):
         return locate_place(PlaceName(query.text, query.folded), index, places)
     typed = string.capwords(query.text)

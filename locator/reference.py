@@ -26,7 +26,7 @@ class District:
     """A UK postcode district (``SL6``, ``BT1``, ``JE2``) and its post towns."""
 
     code: str
-    area: str
+    postcode_area: str
     post_towns: tuple[str, ...]
 
 
@@ -51,15 +51,15 @@ def districts() -> dict[str, District]:
         }
 
 
-def area_of(outward: str) -> str:
+def postcode_area_of(outward: str) -> str:
     """The postcode area of an outward code or district: ``SL6`` → ``SL``, ``W1G`` → ``W``, ``EC1A`` → ``EC``."""
     return outward[:2] if outward[1:2].isalpha() else outward[:1]
 
 
 @functools.cache
-def areas() -> frozenset[str]:
+def postcode_areas() -> frozenset[str]:
     """Every UK postcode area (``SL``, ``W``, ``BT``)."""
-    return frozenset(d.area for d in districts().values())
+    return frozenset(d.postcode_area for d in districts().values())
 
 
 @functools.cache

@@ -124,7 +124,7 @@ def test_islands_and_island_groups_are_located_on_the_island(locator, typed):
 
 def test_every_area_stands_at_one_of_its_own_live_postcodes(locator):
     members = area_placement.expand(areas.records(), reference.districts(), reference.routing_keys())
-    placed = tuple(dict.fromkeys(a for hits in locator.index.larger_areas.values() for a in hits))
+    placed = tuple(dict.fromkeys(a for hits in locator.index.areas_by_name.values() for a in hits))
     assert {a.name for a in placed} == {row.name for row in areas.records()}
     for area in placed:
         covered = members[area.name]

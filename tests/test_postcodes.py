@@ -36,7 +36,7 @@ def test_outward_codes_sectors_and_areas_are_read_at_their_level(typed, normalis
 ])
 def test_a_postcode_says_its_level_by_its_type(typed, level):
     assert parse(typed).value == level
-    assert level.area == typed[:2]
+    assert level.postcode_area == typed[:2]
 
 
 @pytest.mark.parametrize("make", [

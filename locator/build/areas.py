@@ -55,7 +55,7 @@ def expand(rows: Sequence[AreaRecord], districts: Mapping[str, reference.Distric
     by_name = {r.name: r for r in rows}
     by_area: dict[str, list[str]] = {}
     for code, district in districts.items():
-        by_area.setdefault(district.area, []).append(code)
+        by_area.setdefault(district.postcode_area, []).append(code)
     done: dict[str, Members] = {}
 
     def token(row: AreaRecord, code: str, seen: tuple[str, ...]) -> Members:

@@ -133,7 +133,7 @@ def _locate_districts_by_town(districts_centroids: dict, places: list[Place]) ->
     for code, district in reference.districts().items():
         if code in districts_centroids:
             continue
-        regions = {Region.of_postcode_area(district.area)}
+        regions = {Region.of_postcode_area(district.postcode_area)}
         hit = None
         for town in district.post_towns:
             for candidate in _town_candidates(town):
@@ -147,11 +147,11 @@ def _locate_districts_by_town(districts_centroids: dict, places: list[Place]) ->
             continue
         located[code] = _at(places[hit])
     for code in list(unlocated):
-        area = reference.districts()[code].area
+        area = reference.districts()[code].postcode_area
         region = Region.of_postcode_area(area)
         if region is Region.GREAT_BRITAIN:
             continue
-        neighbour = _nearest_numbered(code, [c for c in located if reference.districts()[c].area == area])
+        neighbour = _nearest_numbered(code, [c for c in located if reference.districts()[c].postcode_area == area])
         if neighbour:
             # A village GeoNames lacks (Clogher, BT76) sits beside the next-numbered district.
             located[code] = located[neighbour]
@@ -214,7 +214,7 @@ def _post_towns(districts: dict[str, Centroid], by_town: dict[str, TownPoint],
     """
     members: dict[tuple[str, Region], list[list[float]]] = {}
     for code, district in reference.districts().items():
-        region = Region.of_postcode_area(district.area)
+        region = Region.of_postcode_area(district.postcode_area)
         point: list[float] | None = list(districts[code]) if code in districts else None
         if not point and region is not Region.GREAT_BRITAIN and code in by_town:
             point = [*by_town[code][:2], 1]
@@ -266,37 +266,37 @@ def make(keys: np.ndarray, e: np.ndarray, n: np.ndarray, clinics_path: Path) -> 
     outward = np.array([k[:-3] for k in compact], dtype="S4")
     sector_labels = np.array([k[:-3] + b" " + k[-3:-2] for k in compact], dtype="S6")
     districts_seen, district_of_unit = np.unique(outward, return_inverse=True)
-    area_labels = np.array([reference.area_of(d.decode("ascii")).encode("ascii") for d in districts_seen.tolist()],
-                           dtype="S2")[district_of_unit]
+    postcode_area_labels = np.array([reference.postcode_area_of(d.decode("ascii")).encode("ascii")
+                                     for d in districts_seen.tolist()], dtype="S2")[district_of_unit]
     sectors = _centroids(sector_labels, loc_e, loc_n)
     districts = _centroids(outward, loc_e, loc_n)
-    code_areas = _centroids(area_labels, loc_e, loc_n)
+    postcode_areas = _centroids(postcode_area_labels, loc_e, loc_n)
     places = _read_places()
     by_town, unlocated = _locate_districts_by_town(districts, places)
     routing = _locate_routing_keys(places)
     # Name places after districts with homes in them (not London's E77 PO boxes).
     near_districts = {c: v[:2] for c, v in districts.items()} | {
         c: v[:2] for c, v in by_town.items()
-        if Region.of_postcode_area(reference.districts()[c].area) is not Region.GREAT_BRITAIN}
+        if Region.of_postcode_area(reference.districts()[c].postcode_area) is not Region.GREAT_BRITAIN}
     places = _describe_places(places, near_districts, routing)
-    area_centroids = dict(code_areas)
-    for area in reference.areas():
-        if area not in area_centroids:
-            members = [by_town[c] for c, d in reference.districts().items() if d.area == area and c in by_town]
+    for code in reference.postcode_areas():
+        if code not in postcode_areas:
+            members = [by_town[c] for c, d in reference.districts().items() if d.postcode_area == code and c in by_town]
             if members:
-                area_centroids[area] = Centroid(float(np.mean([m[0] for m in members])),
-                                       float(np.mean([m[1] for m in members])), 0)
+                postcode_areas[code] = Centroid(float(np.mean([m[0] for m in members])),
+                                                float(np.mean([m[1] for m in members])), 0)
     # Districts and routing keys with no units of their own, for areas made of them (Northern Ireland).
-    points = {c: (v.lat, v.lon, Region.of_postcode_area(reference.districts()[c].area)) for c, v in by_town.items()}
+    points = {c: (v.lat, v.lon, Region.of_postcode_area(reference.districts()[c].postcode_area))
+              for c, v in by_town.items()}
     points.update({c: (v.lat, v.lon, Region.IRELAND) for c, v in routing.items()})
-    larger_areas = area_placement.locate_all(areas.records(), loc_keys, outward, sector_labels, loc_e, loc_n,
+    placed_areas = area_placement.locate_all(areas.records(), loc_keys, outward, sector_labels, loc_e, loc_n,
                                              points, places, names_to_places(places))
     index = PostcodeIndex(
-        unit_keys=keys, unit_e=e, unit_n=n, sectors=sectors, districts=districts, areas=area_centroids,
+        unit_keys=keys, unit_e=e, unit_n=n, sectors=sectors, districts=districts, postcode_areas=postcode_areas,
         districts_by_town=by_town, routing_keys=routing,
         unit_districts=frozenset(key[:-3].decode("ascii") for key in keys.tolist()),
         unlocated_districts=tuple(unlocated), places=tuple(places),
         post_towns=_post_towns(districts, by_town, routing), clinic_positions={},
-        larger_areas=areas.by_name(larger_areas), meta={},
+        areas_by_name=areas.by_name(placed_areas), meta={},
     )
     return replace(index, clinic_positions=_place_clinics(index, clinics_path))

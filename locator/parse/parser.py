@@ -3,7 +3,7 @@
 Accepted, in any case and spacing:
 
 * UK postcodes: full units (``SL6 8DG``), sectors (``SL6 8``), districts
-  (``SL6``) and areas (``SL``), including Northern Ireland (``BT``) and the
+  (``SL6``) and postcode areas (``SL``), including Northern Ireland (``BT``) and the
   Crown Dependencies (``IM``, ``JE``, ``GY``);
 * Irish Eircodes: full (``D18 X5K7``) or the routing key alone (``D18``);
 * the one postcode or Eircode inside other text (a pasted address, a
@@ -54,7 +54,7 @@ from locator.errors import (
 )
 from locator.model import Precision, Region
 from locator.parse import extract, nonplaces, outside, slips, special
-from locator.reference import EIRCODE_CHARACTERS, EIRCODE_LETTERS, area_of
+from locator.reference import EIRCODE_CHARACTERS, EIRCODE_LETTERS, postcode_area_of
 from locator.text import fold
 
 MAX_QUERY_LENGTH = 100
@@ -66,7 +66,7 @@ _SECTOR = re.compile(rf"({_OUTWARD}) ([0-9])")
 _OUTWARD_ONLY = re.compile(_OUTWARD)
 _PARTIAL_UNIT = re.compile(rf"({_OUTWARD}) ?[0-9][A-Z]")
 _EIRCODE = re.compile(r"([A-Z][0-9]{2}|D6W)([0-9A-Z]{4})")
-_AREA = re.compile(r"[A-Z]{1,2}")
+_POSTCODE_AREA = re.compile(r"[A-Z]{1,2}")
 _INWARD = re.compile(r"[0-9][A-Z]{2}")
 _EIRCODE_PREFIX = re.compile(r"EIRCODE:? *(.*)")
 _FOREIGN = [
@@ -88,7 +88,7 @@ class _UKPostcodeLevel(ABC):
 
     @property
     @abstractmethod
-    def area(self) -> str:
+    def postcode_area(self) -> str:
         """The postcode area (``SL``)."""
 
     @property
@@ -102,7 +102,7 @@ class _UKPostcodeLevel(ABC):
 
     @property
     def region(self) -> Region:
-        return Region.of_postcode_area(self.area)
+        return Region.of_postcode_area(self.postcode_area)
 
 
 def _check(ok: bool, what: str, value: str) -> None:
@@ -118,10 +118,10 @@ class PostcodeArea(_UKPostcodeLevel):
     precision: ClassVar[Precision] = Precision.AREA
 
     def __post_init__(self) -> None:
-        _check(bool(_AREA.fullmatch(self.code)), "a postcode area (one or two letters)", self.code)
+        _check(bool(_POSTCODE_AREA.fullmatch(self.code)), "a postcode area (one or two letters)", self.code)
 
     @property
-    def area(self) -> str:
+    def postcode_area(self) -> str:
         return self.code
 
     @property
@@ -140,8 +140,8 @@ class PostcodeDistrict(_UKPostcodeLevel):
         _check(bool(_OUTWARD_ONLY.fullmatch(self.district)), "a postcode district", self.district)
 
     @property
-    def area(self) -> str:
-        return area_of(self.district)
+    def postcode_area(self) -> str:
+        return postcode_area_of(self.district)
 
     @property
     def normalised(self) -> str:
@@ -161,8 +161,8 @@ class PostcodeSector(_UKPostcodeLevel):
         _check(len(self.digit) == 1 and self.digit.isdigit(), "a sector's digit", self.digit)
 
     @property
-    def area(self) -> str:
-        return area_of(self.district)
+    def postcode_area(self) -> str:
+        return postcode_area_of(self.district)
 
     @property
     def normalised(self) -> str:
@@ -182,8 +182,8 @@ class PostcodeUnit(_UKPostcodeLevel):
         _check(bool(_INWARD.fullmatch(self.inward)), "a postcode's second half (a digit, two letters)", self.inward)
 
     @property
-    def area(self) -> str:
-        return area_of(self.district)
+    def postcode_area(self) -> str:
+        return postcode_area_of(self.district)
 
     @property
     def sector(self) -> str:
@@ -247,9 +247,9 @@ class ParsedQuery(Generic[_Value]):
 
 
 class QueryParser:
-    """Parses queries against the known districts, areas and routing keys."""
+    """Parses queries against the known districts, postcode areas, routing keys and areas' names."""
 
-    def __init__(self, districts: Collection[str], areas: Collection[str],
+    def __init__(self, districts: Collection[str], postcode_areas: Collection[str],
                  post_town_by_routing_key: Mapping[str, str], *, area_names: Collection[str] = (),
                  units: Callable[[str], bool] | None = None, emails: Sequence[str] = ()) -> None:
         """``post_town_by_routing_key`` maps each Eircode routing key to its post town (``D18`` → ``Dublin 18``).
@@ -267,7 +267,7 @@ class QueryParser:
             if d[-1].isalpha() and d[-2].isdigit() and d[:-1] not in self._districts:
                 divided.setdefault(d[:-1], []).append(d)
         self._divided = {parent: tuple(subs) for parent, subs in divided.items()}
-        self._areas = frozenset(areas)
+        self._postcode_areas = frozenset(postcode_areas)
         self._routing_keys = dict(post_town_by_routing_key)  # routing key -> its post town
         self._area_names = frozenset(area_names)
         self._units = units
@@ -429,9 +429,9 @@ class QueryParser:
             return ParsedQuery(self._uk_sector(sector.group(1), sector.group(2)))
         if _OUTWARD_ONLY.fullmatch(compact) or compact == "D6W":
             return self._outward(compact)
-        if _AREA.fullmatch(compact) and compact in self._areas:
+        if _POSTCODE_AREA.fullmatch(compact) and compact in self._postcode_areas:
             return ParsedQuery(PostcodeArea(compact))
-        if _AREA.fullmatch(compact):
+        if _POSTCODE_AREA.fullmatch(compact):
             self._refuse_post_only_area(compact, spaced)
         if spaced.split() == [compact[:-3], compact[-3:]]:
             # Spaced as outward and inward, it is read so: "FK2 01W" is not the partial "FK20 1W".
@@ -520,9 +520,9 @@ class QueryParser:
         if outward in self._districts:
             return outward
         self._refuse_retired(outward, shown)
-        area = area_of(outward)
+        area = postcode_area_of(outward)
         self._refuse_post_only_area(area, shown)
-        if area in self._areas:
+        if area in self._postcode_areas:
             raise InvalidPostcode(messages.no_such_district(shown, outward, area))
         if outward[0] in EIRCODE_LETTERS and len(outward) == 3 and outward[1:].isdigit():
             raise InvalidPostcode(messages.neither_routing_key_nor_area(shown, outward, area))
@@ -631,7 +631,7 @@ def parser_for(unit_districts: Collection[str], *, units: Callable[[str], bool] 
 
     ``units`` and ``emails``: see :class:`QueryParser`.
     """
-    return QueryParser(set(reference.districts()) | set(unit_districts), reference.areas(),
+    return QueryParser(set(reference.districts()) | set(unit_districts), reference.postcode_areas(),
                        reference.post_town_by_routing_key(), area_names=areas.folded_names(),
                        units=units, emails=emails)
 

@@ -47,7 +47,7 @@ class RetiredDistrict:
 @dataclass(frozen=True, slots=True)
 class _Table:
     codes: dict[str, SpecialPostcode]
-    areas: dict[str, str]
+    postcode_areas: dict[str, str]  # non-geographic postcode area -> what it is for
     retired: dict[str, RetiredDistrict]
 
 
@@ -81,7 +81,7 @@ def named(compact: str) -> SpecialPostcode | None:
 
 def non_geographic_area(area: str) -> str | None:
     """What the postcode area ``area`` is, if it is a non-geographic one (``BX``); else ``None``."""
-    return _table().areas.get(area)
+    return _table().postcode_areas.get(area)
 
 
 def retired(district: str) -> RetiredDistrict | None:
