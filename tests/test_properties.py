@@ -2,16 +2,13 @@
 
 import numpy as np
 from geopy.distance import geodesic
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from locator import LocatorError
 from locator.model import Precision, Region
 from locator.parse import parse
-
-# Reproducible in CI: the same examples every run, and no example database to carry around.
-PROPERTY = settings(derandomize=True, database=None, max_examples=400, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+from tests.strategies import PROPERTY, live_postcode
 
 postcode_like = st.from_regex(r"\A[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}\Z")
 
@@ -58,12 +55,6 @@ VARIED = ["SL6 8DG", "sl68dg", "SL6 8", "SL6", "SL", "W12", "Eircode W12", "BT1 
           "Reading", "Newport", "Dún Laoghaire", "Co. Cork", "Jersey", "St Helier", "SK2 9DA", "AB43 1AG", "EH77 1AA",
           "SL6 8ZZ", "BF1 1AA", "ZZ1 1AA", "90210", "Readng", "", "   ", "x" * 101, "SL6 8DG SL6 8DH", "=1+1",
           "SL6\u200b8DG", "ＳＬ６ ８ＤＧ", "Reading RG1 8DG", "IM1 1AA", "GY1 1AA", "JE2 3AB"]
-
-
-def live_postcode(locator, n: int) -> str:
-    keys = locator.index.unit_keys
-    key = keys[n % len(keys)].decode()
-    return f"{key[:-3]} {key[-3:]}"
 
 
 @PROPERTY

@@ -14,7 +14,7 @@ from locator import reference
 from locator.errors import InvalidPostcode, NonGeographic, RetiredPostcode
 from locator.model import Precision
 from locator.parse import special
-from tests.test_properties import PROPERTY, live_postcode
+from tests.strategies import PROPERTY, live_postcode
 
 TABLE = tomllib.loads(special.SPECIAL_TOML.read_text(encoding="utf-8"))
 NAMED = [(code, r) for r in TABLE["special"] for code in r["codes"]]

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from locator.parse import MAX_QUERY_LENGTH
 from locator.text import readable
-from tests.test_arbitrary_text import TEXT
+from tests.strategies import TEXT
 
 from . import ARTIFACTS, REPO_ROOT, start_streamlit
 
