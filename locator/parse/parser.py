@@ -105,11 +105,6 @@ class _UKPostcodeLevel(ABC):
         return Region.of_postcode_area(self.postcode_area)
 
 
-def _check(ok: bool, what: str, value: str) -> None:
-    if not ok:
-        raise ValueError(f"{value!r} is not {what}")
-
-
 @dataclass(frozen=True, slots=True)
 class PostcodeArea(_UKPostcodeLevel):
     """A postcode area alone: ``SL``, ``BT``."""
@@ -118,7 +113,8 @@ class PostcodeArea(_UKPostcodeLevel):
     precision: ClassVar[Precision] = Precision.AREA
 
     def __post_init__(self) -> None:
-        _check(bool(_POSTCODE_AREA.fullmatch(self.code)), "a postcode area (one or two letters)", self.code)
+        if not _POSTCODE_AREA.fullmatch(self.code):
+            raise ValueError(f"{self.code!r} is not a postcode area (one or two letters)")
 
     @property
     def postcode_area(self) -> str:
@@ -137,7 +133,8 @@ class PostcodeDistrict(_UKPostcodeLevel):
     precision: ClassVar[Precision] = Precision.DISTRICT
 
     def __post_init__(self) -> None:
-        _check(bool(_OUTWARD_ONLY.fullmatch(self.district)), "a postcode district", self.district)
+        if not _OUTWARD_ONLY.fullmatch(self.district):
+            raise ValueError(f"{self.district!r} is not a postcode district")
 
     @property
     def postcode_area(self) -> str:
@@ -157,8 +154,8 @@ class PostcodeSector(_UKPostcodeLevel):
     precision: ClassVar[Precision] = Precision.SECTOR
 
     def __post_init__(self) -> None:
-        _check(bool(_OUTWARD_ONLY.fullmatch(self.district)), "a postcode district", self.district)
-        _check(len(self.digit) == 1 and self.digit.isdigit(), "a sector's digit", self.digit)
+        if not (_OUTWARD_ONLY.fullmatch(self.district) and len(self.digit) == 1 and self.digit.isdigit()):
+            raise ValueError(f"{self.district!r} and {self.digit!r} are not a postcode sector")
 
     @property
     def postcode_area(self) -> str:
@@ -178,8 +175,8 @@ class PostcodeUnit(_UKPostcodeLevel):
     precision: ClassVar[Precision] = Precision.POSTCODE
 
     def __post_init__(self) -> None:
-        _check(bool(_OUTWARD_ONLY.fullmatch(self.district)), "a postcode district", self.district)
-        _check(bool(_INWARD.fullmatch(self.inward)), "a postcode's second half (a digit, two letters)", self.inward)
+        if not (_OUTWARD_ONLY.fullmatch(self.district) and _INWARD.fullmatch(self.inward)):
+            raise ValueError(f"{self.district!r} and {self.inward!r} are not a postcode's two halves")
 
     @property
     def postcode_area(self) -> str:
