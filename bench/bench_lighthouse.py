@@ -1,6 +1,7 @@
 """Lighthouse on a first visit, the app against a bare Streamlit page, in the same run.
 
     .venv/bin/python bench/bench_lighthouse.py [--runs 3] [--form-factors mobile,desktop] [--path /] [--save DIR]
+                                               [--before DIR]
 
 Starts app.py and bench/minimal_app.py (one text input echoed back: what any Streamlit page
 costs) and audits both with the pinned Lighthouse (bin/fetch-lighthouse) in Debian's Chromium,
@@ -12,6 +13,11 @@ phone on slow 4G, simulated; and its desktop), and the issue's targets:
 * CLS <= 0.05; TBT <= the bare page's + 150 ms;
 * accessibility, best practices and SEO all 100;
 * at most 1,300 KiB sent on a first visit.
+
+``--before DIR`` also audits ``app.py`` from DIR, a checkout of an earlier commit (``git worktree
+add /tmp/before <commit>``, with ``data/build``, ``static/map/build`` and ``build`` linked from
+this checkout), in the same run: before and after see the same machine load. ``--save DIR``
+keeps each run's whole report (``<form factor>-<app>-<run>.json``) to read its audits.
 
 Not a test: scores on a loaded, shared machine move with the load (the bare page's too), so
 read the two side by side. tests/browser/test_lighthouse.py checks what does not depend on the
@@ -72,14 +78,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--path", default="/", help="the app's page to audit, e.g. '/?postcode=SL6%%208DG'")
     parser.add_argument("--save", type=Path, metavar="DIR",
                         help="write each run's whole Lighthouse report to DIR/<form factor>-<app>-<run>.json")
+    parser.add_argument("--before", type=Path, metavar="DIR", help="a checkout of an earlier commit: its app.py too")
     args = parser.parse_args(argv)
     servers = {name: start_streamlit(script) for name, script in APPS.items()}
+    if args.before:
+        servers["before"] = start_streamlit("app.py", root=args.before.resolve())
     try:
         results: dict[tuple[str, str], list[Audit]] = {}
         for form_factor in args.form_factors.split(","):
             for run in range(args.runs):
                 for name, server in servers.items():
-                    url = server.url + (args.path if name == "app" else "/")
+                    url = server.url + (args.path if name != "bare" else "/")
                     save = args.save / f"{form_factor}-{name}-{run + 1}.json" if args.save else None
                     audit = audit_retrying(url, form_factor, save)
                     results.setdefault((form_factor, name), []).append(audit)
