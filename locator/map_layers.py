@@ -5,9 +5,11 @@
 if any. Two files under ``static/map/build/`` (git-ignored; the app serves
 them itself), built with the index by :mod:`locator.build.map_layers`:
 
-``catchment.png``
-    Who goes where: a transparent PNG in Web Mercator (EPSG:3857, what Leaflet
-    draws), covering :data:`BOUNDS`. Every land pixel is tinted with the colour of
+``catchment-<width>.webp``
+    Who goes where: a transparent picture (lossless WebP) in Web Mercator
+    (EPSG:3857, what Leaflet draws), covering :data:`BOUNDS`, at 2048 pixels across
+    and at half and a quarter of that (for the zoomed-out views a phone opens with:
+    a fifth of the bytes, a sixteenth of the pixels to decode). Every land pixel is tinted with the colour of
     the clinic the routing rule picks for a patient standing there, and every live
     GB postcode (OS Code-Point Open, as the index holds them) is a solid dot in the
     colour of the clinic that postcode is sent to. Regions without postcodes in the
@@ -15,7 +17,7 @@ them itself), built with the index by :mod:`locator.build.map_layers`:
     tinted by the same rule, with their own region's eligible clinics: so Liverpool
     is an English clinic's colour and Belfast Dublin's.
 ``layers.json``
-    What the map needs to show the PNG and explain it: its bounds, each clinic's
+    What the map needs to show the pictures and explain them: its bounds, each clinic's
     colour (hex and in words) in ``data/clinics.toml`` order, and the main towns
     (GeoNames places, ``PostcodeIndex.places``) with the zoom from which each is labelled,
     chosen so that labels do not overlap.
@@ -41,7 +43,14 @@ from locator.service import Locator
 REPO_ROOT = reference.DATA_DIR.parent
 MAP_TOML = reference.DATA_DIR / "map.toml"
 DEFAULT_OUT_DIR = REPO_ROOT / "static" / "map" / "build"
-PNG_NAME = "catchment.png"
+#: The pictures' widths in pixels, smallest first: the map shows the smallest that is sharp at its zoom.
+PICTURE_WIDTHS = (512, 1024, 2048)
+
+
+def picture_name(width: int) -> str:
+    return f"catchment-{width}.webp"
+
+
 JSON_NAME = "layers.json"
 
 
@@ -120,7 +129,7 @@ def load(out_dir: Path = DEFAULT_OUT_DIR, *, locator: Locator) -> dict[str, Any]
         layers = json.loads(path.read_text(encoding="utf-8"))
         if (layers.get("index") == locator.index.meta["fingerprint"]
                 and [c["id"] for c in layers["clinics"]] == [c.id for c in locator.clinics]
-                and (Path(out_dir) / layers["png"]).is_file()):
+                and all((Path(out_dir) / name).is_file() for _, name in layers["pictures"])):
             return layers
     except (OSError, ValueError, KeyError):
         pass

@@ -80,7 +80,7 @@ def test_searching_the_same_place_again_moves_the_view_back_to_it(app):
 def test_who_goes_where_is_on_the_map_with_its_legend_and_in_words_on_the_page(app, locator):
     app.run()
     script = the_map(app)["script"]
-    assert "clinicMap.background(" in script and "catchment.png?v=" in script
+    assert "clinicMap.background(" in script and "catchment-512.webp?v=" in script
     for clinic in locator.clinics:
         assert f"for {clinic.name}" in captions(app)
         assert clinic.name in script

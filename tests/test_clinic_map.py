@@ -64,7 +64,8 @@ BY_ID = {c.id: c for c in CLINICS}
 ENGLISH = BY_ID[next(c.id for c in CORE_CLINICS if Region.GREAT_BRITAIN in c.serves)]
 # As locator.map_layers builds it, for the real clinics (the picture itself is tested in test_map_layers.py).
 CATCHMENT = Catchment.from_built({
-    "fingerprint": "0123456789abcdef0123", "png": "catchment.png", "bounds": [[49.0, -11.0], [61.0, 2.2]],
+    "fingerprint": "0123456789abcdef0123", "bounds": [[49.0, -11.0], [61.0, 2.2]],
+    "pictures": [[512, "catchment-512.webp"], [2048, "catchment-2048.webp"]],
     "clinics": [{"id": c.id, "name": c.name, "colour": colour.hex, "colour_name": colour.name}
                 for c, colour in zip(CLINICS, palette(), strict=False)],
 })
@@ -163,9 +164,10 @@ def test_the_background_is_the_app_s_own_land_and_who_goes_where():
     (background,) = _calls(page, "background")
     assert background["land_url"] == assets.LAND_URL
     assert _static_file(assets.LAND_URL).is_file()
-    assert background["catchment"]["png_url"] == CATCHMENT.png_url
+    assert background["catchment"]["pictures"] == [list(picture) for picture in CATCHMENT.pictures]
     assert background["catchment"]["bounds"] == [list(corner) for corner in CATCHMENT.bounds]
-    assert CATCHMENT.png_url == "../../app/static/map/build/catchment.png?v=0123456789abcdef"
+    assert CATCHMENT.pictures == ((512, "../../app/static/map/build/catchment-512.webp?v=0123456789abcdef"),
+                                  (2048, "../../app/static/map/build/catchment-2048.webp?v=0123456789abcdef"))
     assert "L.tileLayer(" not in page and "L.tileLayer(" not in MAP_SCRIPT
     assert _calls(_page(catchment=None), "background")[0]["catchment"] is None
 
@@ -396,7 +398,7 @@ def test_a_search_the_map_cannot_show_is_refused_with_a_reason(searched, message
 
 
 def test_a_catchment_colour_that_is_not_a_colour_is_refused():
-    odd = Catchment("a.png", "a.json", ((49, -11), (61, 2)), (("Amersham", "red;background:url(x)", "red"),))
+    odd = Catchment(((512, "a.webp"),), "a.json", ((49, -11), (61, 2)), (("Amersham", "red;background:url(x)", "red"),))
     with pytest.raises(ValueError, match="#E69F00"):
         build_map(CLINICS, odd)
 

@@ -30,17 +30,29 @@ def layers(locator) -> dict:
     return map_layers.load(locator=locator)
 
 
+def indices(out_dir, layers: dict, size: int = -1) -> np.ndarray:
+    """One of the pictures (the largest unless ``size`` says) as values: 0 nothing, 1 + k clinic k's
+    tint, 1 + n + k its dot; every coloured pixel must be one of those colours."""
+    rgba = np.array(Image.open(out_dir / layers["pictures"][size][1]).convert("RGBA"))
+    values = np.zeros(rgba.shape[:2], dtype=np.uint8)
+    n = len(layers["clinics"])
+    for k, clinic in enumerate(layers["clinics"]):
+        rgb = [int(clinic["colour"][i:i + 2], 16) for i in (1, 3, 5)]
+        for value, alpha in ((1 + k, map_build._TINT_ALPHA), (1 + n + k, map_build._DOT_ALPHA)):
+            values[(rgba[..., :3] == rgb).all(axis=-1) & (rgba[..., 3] == alpha)] = value
+    assert not ((values == 0) & (rgba[..., 3] > 0)).any(), "a pixel in a colour that is no clinic's"
+    return values
+
+
 @pytest.fixture(scope="module")
 def picture(layers) -> np.ndarray:
-    """The catchment PNG as palette indices: 0 nothing, 1 + k clinic k's tint, 1 + n + k its dot."""
-    image = Image.open(map_layers.DEFAULT_OUT_DIR / layers["png"])
-    assert image.mode == "P"
-    return np.array(image)
+    return indices(map_layers.DEFAULT_OUT_DIR, layers)
 
 
 def pixel_at(picture: np.ndarray, lat: float, lon: float) -> int:
     row, col = Grid.covering().pixel(lat, lon)
-    return int(picture[int(math.floor(row)), int(math.floor(col))])
+    scale = picture.shape[1] / Grid.covering().width
+    return int(picture[int(math.floor(row * scale)), int(math.floor(col * scale))])
 
 
 def clinic_of(value: int, clinics) -> str | None:
@@ -115,6 +127,17 @@ def test_the_quick_ranking_decides_exactly_as_the_routing_rule(locator):
         assert np.array_equal(quick, exact), region
 
 
+def test_each_smaller_picture_is_the_largest_halved_and_shows_each_clinic_s_area_in_its_colour(layers, locator):
+    widths = [width for width, _ in layers["pictures"]]
+    assert widths == sorted(widths) and widths[-1] == Grid.covering().width
+    for size, width in enumerate(widths):
+        picture = indices(map_layers.DEFAULT_OUT_DIR, layers, size)
+        assert picture.shape[1] == width
+        assert picture.shape[0] == math.ceil(Grid.covering().height * width / widths[-1])
+        for clinic in locator.clinics:
+            assert clinic_of(pixel_at(picture, clinic.lat, clinic.lon), locator.clinics) == clinic.id
+
+
 def test_the_picture_covers_every_region_s_land_and_nothing_at_sea(picture, locator):
     grid = Grid.covering()
     assert picture.shape == (grid.height, grid.width)
@@ -140,7 +163,7 @@ def test_a_clinic_added_to_the_clinics_file_gets_the_next_colour_and_its_own_are
     assert built == map_layers.load(tmp_path, locator=five)
     assert [c["id"] for c in built["clinics"]][-1] == "manchester"
     assert built["clinics"][-1]["colour"] == palette()[4].hex
-    picture = np.array(Image.open(tmp_path / built["png"]))
+    picture = indices(tmp_path, built)
     answer = five.lookup("M1 1AE")
     assert answer.clinic.id == "manchester"
     assert clinic_of(pixel_at(picture, answer.location.lat, answer.location.lon), five.clinics) == "manchester"

@@ -80,7 +80,7 @@ class Background(_Call):
     switch turns who-goes-where off and on. The land and the town list are
     fetched from the app (same origin), so the browser downloads them once and
     caches them, instead of their being sent with the map on every run.
-    ``catchment`` is ``{png_url, data_url, bounds, legend_html}`` or None.
+    ``catchment`` is ``{pictures, data_url, bounds, legend_html}`` or None.
     """
 
     function = "background"

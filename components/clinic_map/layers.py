@@ -112,13 +112,14 @@ class MapTiles(Protocol):
 class Catchment:
     """Who goes where, as ``locator.map_layers`` built it: the picture, its legend, the towns.
 
-    ``png_url`` and ``data_url`` (``layers.json``, which also lists the towns
-    to label) are relative to the map's frame; ``bounds`` is ``((south, west),
+    ``pictures`` is ``(width in pixels, URL)`` for each size of the picture,
+    smallest first; those URLs and ``data_url`` (``layers.json``, which also lists
+    the towns to label) are relative to the map's frame; ``bounds`` is ``((south, west),
     (north, east))`` in degrees; ``legend`` is ``(clinic name, colour as hex,
     colour in words)`` for each clinic, in the clinics' order.
     """
 
-    png_url: str
+    pictures: tuple[tuple[int, str], ...]
     data_url: str
     bounds: tuple[tuple[float, float], tuple[float, float]]
     legend: tuple[tuple[str, str, str], ...]
@@ -130,7 +131,7 @@ class Catchment:
         version = f"?v={layers['fingerprint'][:16]}"
         (south, west), (north, east) = layers["bounds"]
         return cls(
-            png_url=f"{folder}/{layers['png']}{version}",
+            pictures=tuple((int(width), f"{folder}/{name}{version}") for width, name in layers["pictures"]),
             data_url=f"{folder}/layers.json{version}",
             bounds=((float(south), float(west)), (float(north), float(east))),
             legend=tuple((c["name"], c["colour"], c["colour_name"]) for c in layers["clinics"]),
@@ -273,7 +274,7 @@ def legend_html(catchment: Catchment) -> str:
 def _catchment_options(catchment: Catchment | None) -> dict[str, Any] | None:
     if catchment is None:
         return None
-    return {"png_url": catchment.png_url, "data_url": catchment.data_url,
+    return {"pictures": [list(picture) for picture in catchment.pictures], "data_url": catchment.data_url,
             "bounds": [list(corner) for corner in catchment.bounds], "legend_html": legend_html(catchment)}
 
 

@@ -81,14 +81,33 @@
     if (document.readyState === "complete") { go(); } else { window.addEventListener("load", go, {once: true}); }
   }
 
+  // The smallest of the picture's sizes that is sharp at this zoom on this screen (the largest
+  // if none is): a phone opens on the whole of the islands, where a quarter of the pixels do.
+  function sharpEnough(map, catchment) {
+    var b = catchment.bounds;
+    var across = map.project([b[0][0], b[1][1]]).x - map.project([b[0][0], b[0][1]]).x;
+    var wanted = across * (window.devicePixelRatio || 1);
+    var pictures = catchment.pictures;
+    for (var i = 0; i < pictures.length; i++) {
+      if (pictures[i][0] >= wanted) { return pictures[i][1]; }
+    }
+    return pictures[pictures.length - 1][1];
+  }
+
   function showCatchment(map, catchment) {
-    // Made now, loaded only once added to the map.
-    var picture = L.imageOverlay(catchment.png_url, catchment.bounds,
-                                 {pane: "catchment", interactive: false, alt: ""});
+    var urls = catchment.pictures.map(function (p) { return p[1]; });
+    // Made now, loaded only once added to the map (at its size for the view then).
+    var picture = L.imageOverlay(urls[0], catchment.bounds, {pane: "catchment", interactive: false, alt: ""});
     // Zoomed in to streets, the picture's 430 m squares are coarse: let the land and names show through.
     function fade() { picture.setOpacity(map.getZoom() >= 10 ? 0.45 : 1); }
     map.on("zoomend", fade);
     fade();
+    // Zoomed in further than its size is sharp at, the next size up; never back down (that one is loaded).
+    var shown = -1;
+    function sharpen() {
+      var wanted = urls.indexOf(sharpEnough(map, catchment));
+      if (wanted > shown) { shown = wanted; picture.setUrl(urls[wanted]); }
+    }
     var input;
     var Legend = L.Control.extend({
       options: {position: "topright"},
@@ -107,6 +126,8 @@
     });
     new Legend().addTo(map);
     whenIdle(function () {
+      sharpen();
+      map.on("zoomend", sharpen);
       if (input.checked) { picture.addTo(map); }
       json(catchment.data_url, function (data) {
         new TownNames(data.towns, {pane: "towns"}).addTo(map);

@@ -7,6 +7,7 @@ fixture), so everything seen here came from the app itself.
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -206,3 +207,18 @@ def test_on_a_phone_the_map_fits_the_search_and_its_legend_and_zoom_buttons_fit_
         assert dot["y"] > legend["y"] + legend["height"] or dot["x"] + dot["width"] < legend["x"], (dot, legend)
     page.locator(FRAME).scroll_into_view_if_needed()
     screenshot(page, "map-phone-belfast", full_page=False)
+
+
+def test_the_map_opens_with_the_smallest_picture_that_is_sharp_and_a_bigger_one_once_zoomed_in(page, app_url):
+    """A phone opening on the whole of the islands need not load and decode 2048 x 3277 pixels."""
+    frame = open_map(page, app_url)
+    picture = frame.locator("img.leaflet-image-layer")
+    fitted(page)
+    shown = map_frame(page).evaluate("""() => { const img = document.querySelector('img.leaflet-image-layer');
+      return {src: img.src, natural: img.naturalWidth, drawn: img.getBoundingClientRect().width * devicePixelRatio}; }""")
+    assert "catchment-2048" not in shown["src"]
+    assert shown["drawn"] <= shown["natural"] < 2 * shown["drawn"] or shown["natural"] == 512, shown
+    map_frame(page).evaluate("() => window.map.setZoom(window.map.getZoom() + 3, {animate: false})")
+    expect(picture).to_have_attribute("src", re.compile(r"catchment-2048\.webp"))
+    map_frame(page).wait_for_function(
+        "() => { const img = document.querySelector('img.leaflet-image-layer'); return img.complete && img.naturalWidth === 2048; }")
