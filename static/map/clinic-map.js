@@ -81,15 +81,15 @@
     if (document.readyState === "complete") { go(); } else { window.addEventListener("load", go, {once: true}); }
   }
 
-  // The smallest of the picture's sizes that is sharp at this zoom on this screen (the largest
-  // if none is): a phone opens on the whole of the islands, where a quarter of the pixels do.
+  // The smallest of the picture's sizes with a pixel for every pixel of the map at this zoom (the
+  // largest if none has): a phone opens on the islands, where a quarter or half of them do. Screen
+  // pixels, not the device's: the picture is a wash of colour, and its dots show at one.
   function sharpEnough(map, catchment) {
     var b = catchment.bounds;
     var across = map.project([b[0][0], b[1][1]]).x - map.project([b[0][0], b[0][1]]).x;
-    var wanted = across * (window.devicePixelRatio || 1);
     var pictures = catchment.pictures;
     for (var i = 0; i < pictures.length; i++) {
-      if (pictures[i][0] >= wanted) { return pictures[i][1]; }
+      if (pictures[i][0] >= across) { return pictures[i][1]; }
     }
     return pictures[pictures.length - 1][1];
   }

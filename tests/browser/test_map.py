@@ -215,7 +215,7 @@ def test_the_map_opens_with_the_smallest_picture_that_is_sharp_and_a_bigger_one_
     picture = frame.locator("img.leaflet-image-layer")
     fitted(page)
     shown = map_frame(page).evaluate("""() => { const img = document.querySelector('img.leaflet-image-layer');
-      return {src: img.src, natural: img.naturalWidth, drawn: img.getBoundingClientRect().width * devicePixelRatio}; }""")
+      return {src: img.src, natural: img.naturalWidth, drawn: img.getBoundingClientRect().width}; }""")
     assert "catchment-2048" not in shown["src"]
     assert shown["drawn"] <= shown["natural"] < 2 * shown["drawn"] or shown["natural"] == 512, shown
     map_frame(page).evaluate("() => window.map.setZoom(window.map.getZoom() + 3, {animate: false})")
