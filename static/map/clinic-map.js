@@ -136,6 +136,11 @@
     });
   }
 
+  // Now if the map's view is not about to be fitted (fitView), else once it is.
+  function whenFitted(map, work) {
+    if (map.getContainer().getAttribute("data-fit") === "pending") { map.once("viewfitted", work); } else { work(); }
+  }
+
   // The map's own background: land and sea, who goes where, towns; names the frame.
   function background(map, o) {
     // Drawn unstyled, the controls and the legend would jump when the stylesheets come.
@@ -152,10 +157,14 @@
     map.getPane("towns").setAttribute("aria-hidden", "true");
     map.attributionControl.addAttribution(o.credit);
     json(o.land_url, function (land) {
-      // Canvas: one picture to redraw at a new zoom, not thousands of SVG path points.
-      L.geoJSON(land, {pane: "land", interactive: false, renderer: L.canvas({pane: "land"}),
-                       style: {color: COAST, weight: 1, opacity: 1, fillColor: LAND, fillOpacity: 1}}).addTo(map);
-      map.getContainer().setAttribute("data-land", "drawn");
+      // Drawn at the view the map settles on: drawn before the first fit, every coast would be
+      // projected and drawn twice, in tasks that hold up the page's main thread.
+      whenFitted(map, function () {
+        // Canvas: one picture to redraw at a new zoom, not thousands of SVG path points.
+        L.geoJSON(land, {pane: "land", interactive: false, renderer: L.canvas({pane: "land"}),
+                         style: {color: COAST, weight: 1, opacity: 1, fillColor: LAND, fillOpacity: 1}}).addTo(map);
+        map.getContainer().setAttribute("data-land", "drawn");
+      });
     });
     if (o.catchment) { showCatchment(map, o.catchment); }
   }
@@ -215,6 +224,7 @@
       map.fitBounds(o.bounds, {paddingTopLeft: topLeft, paddingBottomRight: o.paddingBottomRight,
                                maxZoom: o.maxZoom, animate: false});
       map.getContainer().setAttribute("data-fit", "done");
+      map.fire("viewfitted");
     }
     // The frame shares the page's thread: redrawing the map at a new zoom takes about
     // 10 ms, so it waits until the page has painted the answer. The layer usually arrives
