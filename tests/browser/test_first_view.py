@@ -81,3 +81,19 @@ def test_streamlit_s_bundle_starts_loading_only_once_the_first_view_is_painted(p
         && !r.name.includes('/component/')).map(r => r.startTime)})""")
     assert len(timing["bundle"]) > 10, timing
     assert min(timing["bundle"]) >= timing["painted"], timing
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_largest_paint_is_the_first_view_s_so_the_page_is_painted_whole_at_once(new_page, app_url, size):
+    """Largest contentful paint = first contentful paint: nothing Streamlit draws later is larger."""
+    options = dict(SIZES[size])
+    page = new_page(options.pop("viewport"), **options)
+    page.goto(app_url + "/")
+    wait_for_app(page, timeout=60)
+    expect(page.frame_locator(MAP_FRAME).locator(".leaflet-container[data-fit=done]")).to_be_attached()
+    paints = page.evaluate("""() => new Promise(done => new PerformanceObserver((list, observer) => {
+      observer.disconnect();
+      done({first: performance.getEntriesByName('first-contentful-paint')[0].startTime,
+            largest: list.getEntries().map(e => e.startTime)});
+    }).observe({type: 'largest-contentful-paint', buffered: true}))""")
+    assert paints["largest"] and paints["largest"][-1] == paints["first"], paints
