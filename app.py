@@ -11,6 +11,7 @@ from app_pages import about_treatment, call_centre, find_a_clinic
 from components.footer import show_footer
 from components.resources import load_locator, postcodes_release
 from components.view import credits
+from locator import messages
 from web.staff_oidc import DESK_PATH
 
 
@@ -18,7 +19,7 @@ def navigate() -> None:
     """The page the address names, under the app's settings and above the footer every page has."""
     # An emoji favicon is drawn locally; a Material icon one (the pages' own icons, if none
     # is set here) would be fetched from fonts.gstatic.com.
-    st.set_page_config(page_title="Clinic Locator", page_icon="📍", layout="wide")
+    st.set_page_config(page_title=messages.APP_NAME, page_icon="📍", layout="wide")
 
     # Find a clinic and About treatment link to each other: each is handed the other when it runs.
     def show_find_a_clinic() -> None:
@@ -27,15 +28,15 @@ def navigate() -> None:
     def show_about_treatment() -> None:
         about_treatment.show(find_a_clinic_page)
 
-    find_a_clinic_page = st.Page(show_find_a_clinic, title="Find a clinic", icon=":material/location_on:",
+    find_a_clinic_page = st.Page(show_find_a_clinic, title=find_a_clinic.TITLE, icon=":material/location_on:",
                                  url_path="", default=True)
-    about_treatment_page = st.Page(show_about_treatment, title="About treatment",
+    about_treatment_page = st.Page(show_about_treatment, title=about_treatment.TITLE,
                                    icon=":material/medical_information:", url_path="about-treatment")
     page = st.navigation(
         [
             find_a_clinic_page,
             # Staff's, not patients': opened at /call-centre, never linked from the navigation.
-            st.Page(call_centre.show, title="Call centre", icon=":material/support_agent:",
+            st.Page(call_centre.show, title=call_centre.TITLE, icon=":material/support_agent:",
                     url_path=DESK_PATH.lstrip("/"), visibility="hidden"),
             about_treatment_page,
         ],

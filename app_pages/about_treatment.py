@@ -9,13 +9,15 @@ from components.resources import treatment_or_stop
 from components.search import KEY
 from components.treatment import show_treatment
 
+#: The page's name, in the navigation and as its heading.
+TITLE = "About treatment"
 #: The query parameter that carries a search to this page and back.
 BACK = "search"
 
 
 def show(find_a_clinic_page: StreamlitPage) -> None:
     """Draw the page; ``find_a_clinic_page`` is the page a search's answer is on."""
-    st.title("About treatment", anchor=False)
+    st.title(TITLE, anchor=False)
     # Opened from an answer: a way back to it (Streamlit drops ?postcode= when the page changes).
     searched = st.query_params.get(BACK)
     if searched:

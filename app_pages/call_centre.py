@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+#: The page's name, in the navigation and as its heading.
+TITLE = "Call centre"
+
 
 def show() -> None:
     """Draw the page: the sign-in, or, once signed in, the desk."""
@@ -12,7 +15,7 @@ def show() -> None:
     from components.resources import locator_or_stop
     from components.staff_sign_in import staff_signed_in
 
-    st.title("Call centre", anchor=False)
+    st.title(TITLE, anchor=False)
     staff = staff_signed_in()
     if staff:
         show_call_centre(locator_or_stop(), staff)

@@ -18,6 +18,9 @@ from components.search_problem import show_location_problem, show_problem
 from components.view import Answered, ClinicPin, LocationProblem, Locator, SearchProblem, clinic_pins, search
 from locator import messages
 
+#: The page's name in the navigation; its heading is the question it answers (``messages.PAGE_HEADING``).
+TITLE = "Find a clinic"
+
 
 def show(treatment_page: StreamlitPage) -> None:
     """Draw the page; ``treatment_page`` is About treatment, which it links to."""
