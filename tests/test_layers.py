@@ -237,3 +237,10 @@ def test_answering_a_query_loads_no_build_code_no_web_layer_no_ui_and_no_streaml
     loaded = set(done.stdout.split())
     wrong = {m for m in loaded if is_build(m) or m.split(".")[0] in ("web", "components", "streamlit", "PIL")}
     assert not wrong, sorted(wrong)
+
+
+def test_each_page_is_a_module_the_entry_file_navigates_to_and_no_pages_folder_sits_beside_it():
+    # Streamlit reads a pages/ folder beside the entry file as pages of its older, folder-based navigation.
+    assert not (ROOT / "pages").exists()
+    pages = {m for m in MODULES if m.startswith("app_pages.")}
+    assert pages and pages <= GRAPH["app"], sorted(pages - GRAPH["app"])
