@@ -1,6 +1,6 @@
 """How long from pressing Enter to seeing the answer, in a real browser, against Streamlit's own floor.
 
-    .venv/bin/python bench/bench_browser.py [--runs 15] [--warmup 2] [--rounds 4] [--pause 1.0]
+    .venv/bin/python bench/bench_browser.py [--runs 15] [--warmup 2] [--rounds 4] [--pause 1.0] [--before DIR]
 
 Starts two servers, app.py and bench/minimal_app.py (one text input echoed
 back: what any Streamlit app costs), and measures both in the same run,
@@ -16,6 +16,9 @@ Three ways a person searches:
 * repeated, with a pause: the same, with ``--pause`` seconds between searches
   (the page idle, as when a person reads the answer).
 
+``--before DIR`` also times ``app.py`` from DIR, a checkout of an earlier commit (see
+bench/bench_lighthouse.py), in the same run.
+
 Repeated searches are done in ``--rounds`` pages per app, each page searching
 every postcode once, pages of the two apps taking turns. Prints medians and the
 app/floor ratio per mode; the target is at most 1.2x. Not a test: timings on
@@ -25,6 +28,7 @@ shared CI machines are too noisy to fail a build on.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import sys
 from collections.abc import Callable
@@ -70,6 +74,7 @@ class Target:
     expected: Callable[[str], str]
     map_markers: int = 0
     url: str = ""
+    root: Path = REPO_ROOT
     times: dict[str, list[float]] = field(default_factory=lambda: {mode: [] for mode in MODES})
 
 
@@ -140,6 +145,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4,
                         help=f"pages per app and repeated mode, each searching all {len(POSTCODES)} postcodes")
     parser.add_argument("--pause", type=float, default=1.0, help="seconds between repeated searches (default 1)")
+    parser.add_argument("--before", type=Path, metavar="DIR", help="a checkout of an earlier commit: its app.py too")
     args = parser.parse_args()
 
     from locator import Locator
@@ -147,7 +153,11 @@ def main() -> None:
     locator = Locator.load()
     clinic_for = {pc: locator.lookup(pc).clinic.name for pc in POSTCODES}
     apps = targets(clinic_for, len(locator.clinics))
-    servers = [start_streamlit(t.script) for t in apps]
+    if args.before:
+        before = dataclasses.replace(apps[-1], name=f"app.py before ({args.before})", root=args.before.resolve(),
+                                     times={mode: [] for mode in MODES})
+        apps.append(before)
+    servers = [start_streamlit(t.script, root=t.root) for t in apps]
     try:
         for target, server in zip(apps, servers, strict=True):
             target.url = server.url
