@@ -35,51 +35,16 @@ from components.clinic_map.assets import (
 )
 from components.clinic_map.layers import Catchment, build_map, search_layer
 from components.clinic_map.show import show_map
-from components.view import SearchPin, clinic_pins
-from locator import Locator, messages
+from locator import messages
 from locator.clinics import clinics_path, read_sites
 from locator.errors import MapDataError
-from locator.map_layers import Tiles, palette
-from locator.model import Region
+from tests.map_pages import BY_ID, CATCHMENT, CLINICS, NASTY_LABEL, STATIC, TILES, map_page, search_pin
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-STATIC = REPO_ROOT / "static"
 VENDOR = STATIC / "vendor"
 HOSTILE_LABEL = "<script>alert(1)</script>"
-# Everything that could break out of HTML or of the JS template literal folium
-# wraps popup and tooltip HTML in, and set a flag if it ran.
-NASTY_LABEL = (
-    '<img src=x onerror="window.__xss=1"></script><script>window.__xss=2</script>'
-    "${window.__xss=3}`;window.__xss=4;`\\u00 \\"
-)
-TILES = Tiles("https://tiles.example.net/{z}/{x}/{y}.png", "&copy; Example Tiles Ltd", "", 19)
 # An absolute URL in the map's code: anything the browser could be sent to.
 ABSOLUTE_URL = re.compile(r"(?:https?:)?//([^/\"'\s`<>]+)", re.IGNORECASE)
-
-
-CORE_CLINICS = Locator.load().clinics
-CLINICS = clinic_pins(CORE_CLINICS)
-BY_ID = {c.id: c for c in CLINICS}
-# A clinic that takes patients from Great Britain, for searches made there.
-ENGLISH = BY_ID[next(c.id for c in CORE_CLINICS if Region.GREAT_BRITAIN in c.serves)]
-# As locator.map_layers builds it, for the real clinics (the picture itself is tested in test_map_layers.py).
-CATCHMENT = Catchment.from_built({
-    "fingerprint": "0123456789abcdef0123", "bounds": [[49.0, -11.0], [61.0, 2.2]],
-    "pictures": [[512, "catchment-512.webp"], [2048, "catchment-2048.webp"]],
-    "clinics": [{"id": c.id, "name": c.name, "colour": colour.hex, "colour_name": colour.name}
-                for c, colour in zip(CLINICS, palette(), strict=False)],
-})
-
-
-def _search(label: str = "SW1A 1AA", clinic_id: str = ENGLISH.id, lat: float = 51.50101, lon: float = -0.14156):
-    return SearchPin(lat=lat, lon=lon, label=label, clinic_id=clinic_id)
-
-
-def _page(clinics=CLINICS, searched=None, catchment=CATCHMENT, tiles=None, view: int = 1) -> str:
-    """The map as one HTML page: the base map with the search's layer on it."""
-    m = build_map(clinics, catchment, tiles)
-    m.add_child(search_layer(clinics, searched, view))
-    return m.get_root().render()
 
 
 def _calls(page: str, function: str) -> list[dict]:
@@ -121,7 +86,7 @@ def test_the_map_is_given_every_clinic_in_the_clinics_file_in_order():
     assert all(c.phone_tel.startswith("tel:+") for c in CLINICS)
 
 
-@pytest.mark.parametrize("searched", [None, _search()], ids=["no search", "search"])
+@pytest.mark.parametrize("searched", [None, search_pin()], ids=["no search", "search"])
 def test_the_map_lists_only_vendored_files_and_its_own(searched):
     m = build_map(CLINICS, CATCHMENT)
     m.add_child(search_layer(CLINICS, searched))
@@ -138,9 +103,9 @@ def test_the_map_s_own_files_are_linked_by_their_content_so_a_changed_file_is_ne
         assert version == hashlib.sha256(_static_file(url).read_bytes()).hexdigest()[:16]
 
 
-@pytest.mark.parametrize("searched", [None, _search()], ids=["no search", "search"])
+@pytest.mark.parametrize("searched", [None, search_pin()], ids=["no search", "search"])
 def test_the_rendered_page_loads_scripts_and_styles_only_from_the_app(searched):
-    page = _page(searched=searched)
+    page = map_page(searched=searched)
     scripts = re.findall(r"<script\b[^>]*\bsrc=\"([^\"]*)\"", page)
     styles = re.findall(r"<link\b[^>]*\bhref=\"([^\"]*)\"", page)
     assert scripts and styles
@@ -151,7 +116,7 @@ def test_the_rendered_page_loads_scripts_and_styles_only_from_the_app(searched):
 
 
 def test_with_tiles_configured_the_tile_url_and_its_credit_are_on_the_map_over_the_land():
-    page = _page(searched=_search(), tiles=TILES)
+    page = map_page(searched=search_pin(), tiles=TILES)
     assert _hosts(page) == {"tiles.example.net"}
     assert '"https://tiles.example.net/{z}/{x}/{y}.png"' in page
     assert "\\u0026copy; Example Tiles Ltd" in page  # the attribution, JSON-escaped
@@ -160,7 +125,7 @@ def test_with_tiles_configured_the_tile_url_and_its_credit_are_on_the_map_over_t
 
 
 def test_the_background_is_the_app_s_own_land_and_who_goes_where():
-    page = _page()
+    page = map_page()
     (background,) = _calls(page, "background")
     assert background["land_url"] == assets.LAND_URL
     assert _static_file(assets.LAND_URL).is_file()
@@ -169,11 +134,11 @@ def test_the_background_is_the_app_s_own_land_and_who_goes_where():
     assert CATCHMENT.pictures == ((512, "../../app/static/map/build/catchment-512.webp?v=0123456789abcdef"),
                                   (2048, "../../app/static/map/build/catchment-2048.webp?v=0123456789abcdef"))
     assert "L.tileLayer(" not in page and "L.tileLayer(" not in MAP_SCRIPT
-    assert _calls(_page(catchment=None), "background")[0]["catchment"] is None
+    assert _calls(map_page(catchment=None), "background")[0]["catchment"] is None
 
 
 def test_st_folium_is_given_only_local_links_and_no_other_urls(sent):
-    show_map(CLINICS, _search(), catchment=CATCHMENT, key="the_map")
+    show_map(CLINICS, search_pin(), catchment=CATCHMENT, key="the_map")
     (args,) = sent
     assert args["js_links"] == LINKED_JS
     assert args["css_links"] == LINKED_CSS
@@ -201,8 +166,8 @@ def test_a_new_search_keeps_the_base_map_and_changes_only_the_search_layer(sent)
     # st_folium's frame is keyed on a hash of the base map's code: equal code, same frame,
     # no remount. Only `feature_group` (the search's layer) may change.
     show_map(CLINICS, None, catchment=CATCHMENT, key="the_map")
-    show_map(CLINICS, _search(), catchment=CATCHMENT, key="the_map")
-    show_map(CLINICS, _search(label="SL6 8DG", clinic_id=BY_ID["maidenhead"].id, lat=51.52339, lon=-0.70442),
+    show_map(CLINICS, search_pin(), catchment=CATCHMENT, key="the_map")
+    show_map(CLINICS, search_pin(label="SL6 8DG", clinic_id=BY_ID["maidenhead"].id, lat=51.52339, lon=-0.70442),
              catchment=CATCHMENT, key="the_map")
     none, first, other = ({k: v for k, v in call.items() if k != "on_change"} for call in sent)
     for call in (first, other):
@@ -216,16 +181,16 @@ def test_a_new_search_keeps_the_base_map_and_changes_only_the_search_layer(sent)
 def test_searching_the_same_place_again_sends_a_new_layer_so_the_view_moves_back():
     # st_folium skips a layer equal to the one it has; after panning away, the same
     # search must still bring the view back.
-    assert _page(searched=_search(), view=1) != _page(searched=_search(), view=2)
-    assert _page(searched=_search(), view=1).replace("view 1", "view 2") == _page(searched=_search(), view=2)
+    assert map_page(searched=search_pin(), view=1) != map_page(searched=search_pin(), view=2)
+    assert map_page(searched=search_pin(), view=1).replace("view 1", "view 2") == map_page(searched=search_pin(), view=2)
 
 
 def test_the_same_arguments_render_the_same_page():
-    assert _page(searched=_search()) == _page(searched=_search())
+    assert map_page(searched=search_pin()) == map_page(searched=search_pin())
 
 
 def test_the_map_frame_is_titled_and_keeps_pinch_zoom_and_its_controls_are_big_enough_to_tap(sent):
-    show_map(CLINICS, _search(), catchment=CATCHMENT, key="the_map")
+    show_map(CLINICS, search_pin(), catchment=CATCHMENT, key="the_map")
     (args,) = sent
     assert _calls(args["script"], "background")[0]["title"] == assets.FRAME_TITLE
     assert 'window.frameElement.setAttribute("title", o.title)' in MAP_SCRIPT
@@ -277,9 +242,9 @@ def test_static_serving_is_on_and_usage_stats_off():
 # --- what the map shows -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("searched", [None, _search()], ids=["no search", "search"])
+@pytest.mark.parametrize("searched", [None, search_pin()], ids=["no search", "search"])
 def test_every_clinic_has_a_marker_with_its_contact_popup(searched):
-    page = _page(searched=searched)
+    page = map_page(searched=searched)
     assert len(re.findall(r"L\.marker\(\n\s*\[", page)) == len(CLINICS)
     for c in CLINICS:
         assert f"[{c.lat}, {c.lon}]" in page
@@ -294,14 +259,14 @@ def test_every_clinic_has_a_marker_with_its_contact_popup(searched):
 
 
 def test_the_searched_label_is_escaped():
-    page = _page(searched=_search(label=HOSTILE_LABEL))
+    page = map_page(searched=search_pin(label=HOSTILE_LABEL))
     assert HOSTILE_LABEL not in page
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # in the popup and the label
 
 
 def test_labels_cannot_break_out_of_folium_s_template_literals():
-    page = _page(searched=_search(label=NASTY_LABEL))
+    page = map_page(searched=search_pin(label=NASTY_LABEL))
     assert "${" not in page
     assert "window.__xss" in page  # shown as text...
     assert "<img" not in page and "</script><script>" not in page  # ...never as markup
@@ -310,7 +275,7 @@ def test_labels_cannot_break_out_of_folium_s_template_literals():
 
 def test_clinic_text_is_escaped_too():
     odd = dataclasses.replace(CLINICS[0], name="A & B <b>", address=("1 `High` St ${x}",))
-    page = _page(clinics=[odd])
+    page = map_page(clinics=[odd])
     assert "A &amp; B &lt;b&gt;" in page
     assert "1 &#96;High&#96; St &#36;{x}" in page
 
@@ -318,7 +283,7 @@ def test_clinic_text_is_escaped_too():
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_the_map_script_is_valid_javascript_whatever_the_label(sent, tmp_path):
     # A syntax error would leave the map's frame blank without a message.
-    show_map(CLINICS, _search(label=NASTY_LABEL), catchment=CATCHMENT, key="the_map")
+    show_map(CLINICS, search_pin(label=NASTY_LABEL), catchment=CATCHMENT, key="the_map")
     for part, text in {"script": sent[0]["script"], "feature_group": sent[0]["feature_group"],
                        "clinic-map": MAP_SCRIPT}.items():
         script = tmp_path / f"{part}.js"
@@ -333,8 +298,8 @@ def _fits(page: str) -> list[list[list[float]]]:
 
 
 def test_a_search_zooms_to_fit_the_searched_place_and_the_chosen_clinic():
-    searched = _search()
-    page = _page(searched=searched)
+    searched = search_pin()
+    page = map_page(searched=searched)
     clinic = BY_ID[searched.clinic_id]
     south, north = sorted([searched.lat, clinic.lat])
     west, east = sorted([searched.lon, clinic.lon])
@@ -356,9 +321,9 @@ def test_a_search_at_the_clinic_s_own_postcode_labels_both_and_places_them_once_
     tests/browser/test_map_frame.py checks the placing in a browser.
     """
     maidenhead = (BY_ID["maidenhead"].lat, BY_ID["maidenhead"].lon)
-    searched = _search(label="SL6 8DG", clinic_id="maidenhead", lat=maidenhead[0], lon=maidenhead[1])
-    page = _page(searched=searched)
-    assert page == _page(searched=searched)
+    searched = search_pin(label="SL6 8DG", clinic_id="maidenhead", lat=maidenhead[0], lon=maidenhead[1])
+    page = map_page(searched=searched)
+    assert page == map_page(searched=searched)
     assert _fits(page)[-1] == [list(maidenhead), list(maidenhead)]
     assert re.search(r"Maidenhead\s*</div>`,\s*\{\s*\"permanent\": true", page)
     assert re.search(r"SL6 8DG\s*</div>`,\s*\{\s*\"permanent\": true", page)
@@ -368,7 +333,7 @@ def test_a_search_at_the_clinic_s_own_postcode_labels_both_and_places_them_once_
 
 
 def test_without_a_search_the_map_fits_all_the_clinics():
-    page = _page()
+    page = map_page()
     lats = [c.lat for c in CLINICS]
     lons = [c.lon for c in CLINICS]
     assert _fits(page) == [[[min(lats), min(lons)], [max(lats), max(lons)]]] * 2
@@ -378,7 +343,7 @@ def test_without_a_search_the_map_fits_all_the_clinics():
 
 def test_a_long_label_is_shortened_on_the_map_but_whole_in_its_popup():
     label = "Flat 12, " + "Very Long Street Name " * 5 + "SW1A 1AA"
-    page = _page(searched=_search(label=label))
+    page = map_page(searched=search_pin(label=label))
     assert html.escape(label) in page
     assert re.search(r"Flat 12, Very Long Street Name Very\u2026\s*</div>`", page)
 
@@ -386,9 +351,9 @@ def test_a_long_label_is_shortened_on_the_map_but_whole_in_its_popup():
 @pytest.mark.parametrize(
     ("searched", "message"),
     [
-        (_search(clinic_id="leeds"), "not one of the clinics"),
-        (_search(lat=91.0), "finite"),
-        (_search(lon=float("nan")), "finite"),
+        (search_pin(clinic_id="leeds"), "not one of the clinics"),
+        (search_pin(lat=91.0), "finite"),
+        (search_pin(lon=float("nan")), "finite"),
     ],
 )
 def test_a_search_the_map_cannot_show_is_refused_with_a_reason(searched, message):
@@ -405,7 +370,7 @@ def test_a_catchment_colour_that_is_not_a_colour_is_refused():
 
 def test_the_legend_names_each_clinic_s_colour_in_words_in_the_map_and_in_a_sentence():
     legend = layers.legend_html(CATCHMENT)
-    assert str(jinja2.utils.htmlsafe_json_dumps(legend)) in _page()
+    assert str(jinja2.utils.htmlsafe_json_dumps(legend)) in map_page()
     for name, colour, words in CATCHMENT.legend:
         assert f'background:{colour}"></span>{words.capitalize()}: {name}</li>' in legend
         assert f"{words} for {name}" in CATCHMENT.sentence()
@@ -414,7 +379,7 @@ def test_the_legend_names_each_clinic_s_colour_in_words_in_the_map_and_in_a_sent
 
 def test_a_map_that_cannot_be_drawn_says_so_plainly_and_keeps_the_reason_for_the_log():
     with pytest.raises(MapDataError) as raised:
-        search_layer(CLINICS, _search(clinic_id="leeds"))
+        search_layer(CLINICS, search_pin(clinic_id="leeds"))
     assert raised.value.message == messages.MAP_UNAVAILABLE
     assert "not one of the clinics" in raised.value.detail
 

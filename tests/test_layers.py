@@ -244,3 +244,16 @@ def test_each_page_is_a_module_the_entry_file_navigates_to_and_no_pages_folder_s
     assert not (ROOT / "pages").exists()
     pages = {m for m in MODULES if m.startswith("app_pages.")}
     assert pages and pages <= GRAPH["app"], sorted(pages - GRAPH["app"])
+
+
+def test_no_test_module_imports_another_test_module():
+    # What tests share lives in conftest.py (fixtures) or in a helper module (tests/browser/desk.py …):
+    # a test module is collected on its own, and importing one runs its module-level set-up twice.
+    offenders = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if any(name.rsplit(".", 1)[-1].startswith("test_") for name in names):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []

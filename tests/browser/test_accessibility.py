@@ -15,32 +15,13 @@ from components.call_centre import COPY_LABEL, DOWNLOAD_LABEL, FIELD_LABEL, FIND
 from components.my_location import LABEL as MY_LOCATION
 from components.search import LABEL
 from components.staff_sign_in import PASSPHRASE_LABEL
+from web.staff_oidc import DESK_PATH as DESK
 
 from . import STAFF_PASSPHRASE, screenshot, sign_in, wait_for_app
 from .axe import run_axe
+from .patient import CARD, PHONE, open_app, search
 
-CARD = ".st-key-answer-card"
 PROBLEM = ".st-key-search-problem"
-PHONE = (375, 812)
-DESK = "/call-centre"
-
-
-def search(page: Page, text: str) -> None:
-    field = page.get_by_label(LABEL)
-    field.fill(text)
-    field.press("Enter")
-    wait_for_app(page)
-
-
-# Opened at its own address, a page makes Streamlit probe <page>/_stcore/health and
-# /host-config before the app root: two 404s that are Streamlit's (streamlit/streamlit#7074).
-_SUBPAGE_PROBE = re.compile(r"/_stcore/(health|host-config): Failed to load resource: .* 404")
-
-
-def open_app(page: Page, url: str) -> None:
-    page.goto(url)
-    wait_for_app(page)
-    page.log.errors[:] = [e for e in page.log.errors if not _SUBPAGE_PROBE.search(e)]
 
 
 def test_the_start_page_meets_wcag_aa(page, app_url):

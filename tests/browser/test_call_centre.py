@@ -7,10 +7,6 @@ fill() or insert_text(), takes minutes for a few thousand lines.)
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-
 import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,32 +15,17 @@ from components.call_centre import COPY_LABEL, DOWNLOAD_LABEL, FIELD_LABEL, LIST
 from components.search_problem import HEADING as PROBLEM_HEADING
 from components.staff_sign_in import PASSPHRASE_LABEL
 from locator.bulk import COLUMNS, MAX_ROWS
-from locator.errors import LocatorError
+from web.staff_oidc import DESK_PATH
 
-from . import STAFF_PASSPHRASE, screenshot, sign_in, wait_for_app
+from . import STAFF_PASSPHRASE, screenshot, wait_for_app
+from .desk import DUBLIN_FROM_NI, as_read, download_results, expected_row, open_desk, shown_as, tab_to
+from .patient import forget_subpage_probes
 
-DESK_PATH = "/call-centre"
-DUBLIN_FROM_NI = "The nearest clinic to BT1 1AA is our Dublin clinic at Suites 509-510, Q House, 76 Furze Road, " \
-                 "Sandyford, Dublin 18, about 92 miles away. You can call +353 1 293 7839 or email " \
-                 "enquiries@varicoseveins.ie."
 NAMED = ["SL6 8DG", "HP7 0HP", "W1G 8AJ", "L1 8JQ", "BT1 1AA", "D18 X5K7", "Reading", "Dun Laoghaire"]
 BAD = ["ZZ1 1ZZ", "=HYPERLINK(\"http://evil.example\",\"x\")", "not a place at all", "90210", "+44 20 7946 0000",
        "SL6 8DG HP7 0HP", "@SUM(1+1)"]
 SAMPLE_SIZE = 3_000
 SEED = 20240705
-
-# Opened at its own address, a page makes Streamlit look for its server at
-# <page>/_stcore/health and /host-config before the app root: two 404s in the
-# console that are Streamlit's, not the app's (streamlit/streamlit#7074).
-_SUBPAGE_PROBE = re.compile(re.escape(DESK_PATH) + r"/_stcore/(health|host-config): Failed to load resource: "
-                            r"the server responded with a status of 404")
-
-# The element with keyboard focus, looking into shadow roots (the copy button lives in one).
-_FOCUSED = """() => {
-  let e = document.activeElement;
-  while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
-  return e ? [e.tagName, (e.getAttribute('aria-label') || e.textContent || '').trim()] : [null, ''];
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -63,28 +44,6 @@ def clipboard(page: Page, app_url: str):
     return put
 
 
-def open_desk(page: Page, desk_url: str) -> None:
-    """Open the desk by its address and sign in."""
-    page.goto(desk_url)
-    wait_for_app(page)
-    expect(page.get_by_role("heading", name="Call centre")).to_be_visible()
-    page.log.errors[:] = [e for e in page.log.errors if not _SUBPAGE_PROBE.search(e)]
-    sign_in(page)
-    expect(page.get_by_role("textbox", name=FIELD_LABEL)).to_be_visible()
-
-
-def tab_to(page: Page, name: str, tag: str | None = None, limit: int = 40) -> int:
-    """Press Tab until the element named ``name`` has focus; returns how many presses it took."""
-    visited = []
-    for presses in range(1, limit + 1):
-        page.keyboard.press("Tab")
-        focused_tag, focused_name = page.evaluate(_FOCUSED)
-        if focused_name == name and (tag is None or focused_tag == tag):
-            return presses
-        visited.append(f"{focused_tag} {focused_name[:30]!r}")
-    raise AssertionError(f"{name!r} not reached in {limit} presses of Tab; focus went to: " + ", ".join(visited))
-
-
 def paste_list(page: Page, put_on_clipboard, lines: list[str]) -> None:
     put_on_clipboard("\n".join(lines))
     tab_to(page, LIST_LABEL, "TEXTAREA")
@@ -92,46 +51,6 @@ def paste_list(page: Page, put_on_clipboard, lines: list[str]) -> None:
     expect(page.get_by_role("textbox", name=LIST_LABEL)).to_have_value("\n".join(lines), timeout=30_000)
     page.keyboard.press("Control+Enter")
     wait_for_app(page, timeout=60)
-
-
-def download_results(page: Page, tmp_path) -> list[dict]:
-    """Tab to the download button, press Enter, and read the file the browser saves."""
-    # The button comes with the table, which can be drawn just after the row count; a person
-    # waits for it to appear before tabbing to it, and so does the test.
-    expect(page.get_by_role("button", name=DOWNLOAD_LABEL)).to_be_visible()
-    tab_to(page, DOWNLOAD_LABEL, "BUTTON")
-    with page.expect_download() as download:
-        page.keyboard.press("Enter")
-    path = tmp_path / download.value.suggested_filename
-    download.value.save_as(path)
-    assert path.name.endswith(".csv")
-    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
-
-
-def shown_as(cell: str) -> str:
-    """A CSV cell as a spreadsheet shows it: a leading apostrophe only marks it as text."""
-    return cell[1:] if cell.startswith("'") else cell
-
-
-def expected_row(locator, query: str) -> dict:
-    try:
-        answer = locator.lookup(query)
-    except LocatorError as exc:
-        return {"Query": query, "Postcode": "", "Precision": "", "Nearest clinic": "", "Miles": "", "Km": "",
-                "Phone": "", "Email": "", "Error": exc.message}
-    return {
-        "Query": query, "Postcode": answer.location.normalised, "Precision": answer.location.precision.value,
-        "Nearest clinic": answer.clinic.name, "Miles": round(answer.distance.miles, 2),
-        "Km": round(answer.distance.km, 2), "Phone": answer.contact.phone_dial, "Email": answer.contact.email,
-        "Error": "",
-    }
-
-
-def as_read(row: dict) -> dict:
-    read: dict[str, str | float] = {column: shown_as(row[column]) for column in COLUMNS}
-    for column in ("Miles", "Km"):
-        read[column] = float(read[column]) if read[column] else ""
-    return read
 
 
 def sample_postcodes(locator, n: int) -> list[str]:
@@ -146,7 +65,7 @@ def sample_postcodes(locator, n: int) -> list[str]:
 def test_staff_sign_in_reach_the_read_out_sentence_and_copy_it_without_a_mouse(page, desk_url, clipboard):
     page.goto(desk_url)
     wait_for_app(page)
-    page.log.errors[:] = [e for e in page.log.errors if not _SUBPAGE_PROBE.search(e)]
+    forget_subpage_probes(page)
     tab_to(page, PASSPHRASE_LABEL, "INPUT")
     page.keyboard.type(STAFF_PASSPHRASE)
     page.keyboard.press("Enter")

@@ -16,19 +16,10 @@ from components.search import LABEL
 from locator.clinics import clinics_path, read_sites
 
 from . import screenshot, wait_for_app
+from .patient import CARD, MAP_FRAME, PHONE, search
 
-MAP_FRAME = ".st-key-clinic_map-frame iframe"
-CARD = ".st-key-answer-card"
 SCRIPT_TAG = "<script>alert(1)</script>"
 IMG_ONERROR = "<img src=x onerror=alert(1)>"
-PHONE = (375, 812)
-
-
-def search(page: Page, text: str) -> None:
-    field = page.get_by_label(LABEL)
-    field.fill(text)
-    field.press("Enter")
-    wait_for_app(page)
 
 
 def heading(page: Page):

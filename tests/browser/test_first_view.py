@@ -9,9 +9,8 @@ from playwright.sync_api import Page, expect
 from locator.clinics import clinics_path, read_sites
 
 from . import screenshot, wait_for_app
-from .test_layout_shift import SIZES
+from .patient import MAP_FRAME, SIZES
 
-MAP_FRAME = ".st-key-clinic_map-frame iframe"
 # Where each thing is: [x, y] of the heading, the hint, "Our clinics" and the first clinic's name.
 _FIRST_VIEW = """() => Object.fromEntries(Object.entries({
   h1: '.first-view h1', hint: '.first-view .fv-caption', clinics: '.first-view h2', name: '.fv-card strong'})

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from locator.treatment import load_sections
 
 from . import wait_for_app
-from .test_accessibility import open_app
+from .patient import open_app
 
 _HEADINGS = "() => [...document.querySelectorAll('[data-testid=stMain] :is(h1,h2,h3,h4,h5,h6)')]" \
             ".map(h => [Number(h.tagName[1]), h.textContent.trim()])"

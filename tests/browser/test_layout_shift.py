@@ -9,14 +9,12 @@ The map's frame is counted on its own: its view moves to fit an answer, by desig
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from . import screenshot, wait_for_app
+from .patient import MAP_FRAME, SIZES
 
-MAP_FRAME = ".st-key-clinic_map-frame iframe"
 # Chrome's own rule for CLS: shifts soon after a person's input do not count, the rest add up.
 _OBSERVE = """
 window.__shifts = [];
@@ -34,11 +32,6 @@ new PerformanceObserver(list => {
 """
 _TOTAL = "() => window.__shifts.reduce((sum, e) => sum + e.value, 0)"
 CLS_LIMIT = 0.05
-SIZES: dict[str, dict[str, Any]] = {
-    # Lighthouse's phone (Moto G Power) and desktop screens.
-    "phone": dict(viewport=(412, 823), is_mobile=True, has_touch=True),
-    "desktop": dict(viewport=(1350, 940)),
-}
 
 
 @pytest.mark.parametrize("postcode", [None, "SL6 8DG"], ids=["no answer", "answer"])

@@ -17,10 +17,8 @@ from components.clinic_map import FRAME_TITLE
 
 from . import screenshot, wait_for_app
 from .axe import run_axe
-from .test_find_clinic import MAP_FRAME as FRAME
-from .test_find_clinic import search
-
-PHONE = (375, 812)
+from .patient import MAP_FRAME as FRAME
+from .patient import PHONE, search
 
 # Inside the map's frame: is each named thing's box within the map's box?
 _IN_VIEW_JS = """(names) => {

@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.test_clinic_map import CLINICS, NASTY_LABEL, STATIC, _page, _search
+from tests.map_pages import BY_ID, CLINICS, NASTY_LABEL, STATIC, map_page, search_pin
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -46,7 +46,7 @@ def test_in_a_browser_the_map_works_from_the_app_s_own_files_alone(new_page, tmp
     relative links resolve as they do in the app. Markers and popups must
     work, with no page error in the frame and no request to another origin.
     """
-    html = _page(searched=_search(label=NASTY_LABEL, clinic_id="amersham", lat=51.75, lon=-0.34))
+    html = map_page(searched=search_pin(label=NASTY_LABEL, clinic_id="amersham", lat=51.75, lon=-0.34))
     with serve_frame(tmp_path, html) as base:
         page = new_page((900, 600))
         log = page.log
@@ -103,10 +103,8 @@ def test_labels_sit_by_their_points_even_when_leaflet_css_arrives_after_the_map_
     Leaflet measures a permanent tooltip when it opens; measured before
     leaflet.css applied, the labels landed at or past the map's left edge.
     """
-    from tests.test_clinic_map import BY_ID
-
     lat, lon = BY_ID["maidenhead"].lat, BY_ID["maidenhead"].lon
-    page_html = _page(searched=_search(label="SL6 8DG", clinic_id="maidenhead", lat=lat, lon=lon))
+    page_html = map_page(searched=search_pin(label="SL6 8DG", clinic_id="maidenhead", lat=lat, lon=lon))
     assert page_html.count(_CSS_LINK) == 1 and page_html.count("<body>") == 1
     page_html = page_html.replace(_CSS_LINK, "").replace("<body>", _CSS_ADDED_LATE)
 

@@ -7,27 +7,20 @@ cookie, and killed (SIGKILL) by the test.
 
 from __future__ import annotations
 
-import os
-import re
-import signal
-
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from components.call_centre import FIELD_LABEL
 from components.staff_sign_in import PASSPHRASE_LABEL
 from locator import messages
-from serve.haproxy import STICKY_COOKIE
-from tests.serve_harness import Service, start_service
+from tests.serve_harness import start_service
+from web.staff_oidc import DESK_PATH
 
 from . import wait_for_app
-from .test_call_centre import DESK_PATH, DUBLIN_FROM_NI, as_read, download_results, expected_row, open_desk
+from .balancer import kill_replica_of, only_reconnection_errors, pinned_to
+from .desk import DUBLIN_FROM_NI, as_read, download_results, expected_row, open_desk
 
 pytestmark = pytest.mark.serve
-
-# What Streamlit's page logs while its server is gone: the failed reconnection attempts.
-_RECONNECTING = re.compile(r"WebSocket|_stcore/(health|host-config|stream)|Failed to load resource|ERR_CONNECTION|"
-                           r"net::ERR_|503|502")
 
 
 @pytest.fixture(scope="module")
@@ -35,26 +28,6 @@ def service(tmp_path_factory):
     service = start_service(2, "--drain-seconds", "3", tmp=tmp_path_factory.mktemp("serve-browser"))
     yield service
     service.stop()
-
-
-def pinned_to(page: Page) -> str:
-    """The slot (r1, r2, …) the page's browser is pinned to."""
-    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
-    return cookies[STICKY_COOKIE]
-
-
-def kill_replica_of(page: Page, service: Service) -> tuple[str, int]:
-    slot = pinned_to(page)
-    pid = service.replica_pid(slot)
-    assert pid is not None, f"no replica in {slot}"
-    os.kill(pid, signal.SIGKILL)
-    return slot, pid
-
-
-def only_reconnection_errors(page: Page) -> None:
-    unexpected = [e for e in page.log.errors if not _RECONNECTING.search(e)]
-    assert unexpected == [], unexpected
-    page.log.errors.clear()
 
 
 def test_a_desk_upload_and_its_download_reach_the_replica_that_holds_the_session(page, service, locator, tmp_path):

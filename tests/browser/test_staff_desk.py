@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from components.call_centre import FIELD_LABEL
 from components.staff_sign_in import PASSPHRASE_LABEL, WRONG
 from web import staff
+from web.staff_oidc import DESK_PATH
 
 from . import screenshot, sign_in, wait_for_app
-
-DESK_PATH = "/call-centre"
-# Streamlit's own 404s when a page is opened at its own address (see test_call_centre.py).
-_SUBPAGE_PROBE = re.compile(r"/[\w-]+/_stcore/(health|host-config): Failed to load resource")
+from .patient import forget_subpage_probes
 
 
 @pytest.mark.parametrize("path", ["/", "/?embed=true", "/about-treatment", "/about-treatment?embed=true",
@@ -28,13 +24,13 @@ def test_no_patient_page_links_to_the_desk(page: Page, app_url, path):
     assert hrefs, "the page has links (the clinics' directions, the licences)"
     assert not [h for h in hrefs if "call-centre" in h]
     expect(page.get_by_text("Call centre")).to_have_count(0)
-    page.log.errors[:] = [e for e in page.log.errors if not _SUBPAGE_PROBE.search(e)]
+    forget_subpage_probes(page)
 
 
 def test_the_desk_before_sign_in_after_a_wrong_passphrase_and_after_the_right_one(page: Page, app_url):
     page.goto(app_url + DESK_PATH)
     wait_for_app(page)
-    page.log.errors[:] = [e for e in page.log.errors if not _SUBPAGE_PROBE.search(e)]
+    forget_subpage_probes(page)
     expect(page.get_by_role("heading", name="Call centre")).to_be_visible()
     expect(page.get_by_label(PASSPHRASE_LABEL)).to_have_attribute("type", "password")
     expect(page.get_by_role("textbox", name=FIELD_LABEL)).to_have_count(0)
@@ -87,4 +83,4 @@ def test_the_sign_in_lasts_for_the_browser_session_and_sign_out_ends_it(page: Pa
     wait_for_app(page)
     expect(page.get_by_label(PASSPHRASE_LABEL)).to_be_visible()
     expect(desk).to_have_count(0)
-    page.log.errors[:] = [e for e in page.log.errors if not _SUBPAGE_PROBE.search(e)]
+    forget_subpage_probes(page)

@@ -23,6 +23,7 @@ from web.sign_outs import STATE_DIR_ENV
 
 from . import _free_port, screenshot, start_streamlit, wait_for_app
 from .axe import run_axe
+from .desk import download_results
 from .oidc import (
     ALLOWED,
     DESK,
@@ -37,7 +38,6 @@ from .oidc import (
     put_back,
     sign_in_as,
 )
-from .test_call_centre import download_results
 
 SHORT_S = 30  # a session short enough to wait out, long enough for a sign-in on a loaded machine
 

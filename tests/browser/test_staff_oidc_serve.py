@@ -22,6 +22,7 @@ from tests.serve_harness import free_ports, self_signed, start_service
 from web.public_url import PUBLIC_URL_ENV
 
 from . import wait_for_app
+from .balancer import only_reconnection_errors, pinned_to
 from .oidc import (
     ALLOWED,
     DESK,
@@ -34,7 +35,6 @@ from .oidc import (
     put_back,
     sign_in_as,
 )
-from .test_serve_browser import only_reconnection_errors, pinned_to
 
 pytestmark = pytest.mark.serve
 
