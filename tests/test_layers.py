@@ -252,8 +252,12 @@ def test_no_test_module_imports_another_test_module():
     offenders = []
     for path in sorted((ROOT / "tests").rglob("test_*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):  # `from . import test_x` names the module among what it takes
+                names = [node.module or ""] + ([alias.name for alias in node.names] if node.level else [])
+            else:
+                continue
             if any(name.rsplit(".", 1)[-1].startswith("test_") for name in names):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
