@@ -33,7 +33,6 @@ import dataclasses
 import functools
 import re
 import unicodedata
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
@@ -80,21 +79,21 @@ _FOREIGN = [
 _PLACE_CHARS = re.compile(r"[^\W_]+(?:[ '\u2019.,()&/-]+[^\W_]+)*[.)]?")
 
 
-class _UKPostcodeLevel(ABC):
+class _UKPostcodeLevel:
     """What every level of a UK postcode has: its postcode area, written form, region and precision."""
 
     __slots__ = ()
     precision: ClassVar[Precision]
 
     @property
-    @abstractmethod
     def postcode_area(self) -> str:
         """The postcode area (``SL``)."""
+        raise NotImplementedError
 
     @property
-    @abstractmethod
     def normalised(self) -> str:
         """``SL6 8DG``, ``SL6 8``, ``SL6`` or ``SL``."""
+        raise NotImplementedError
 
     @property
     def compact(self) -> str:
