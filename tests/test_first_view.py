@@ -39,7 +39,7 @@ def test_the_first_view_has_the_heading_the_hint_and_every_clinic_in_the_root():
         assert f"<strong>{escape(pin.name)}</strong>" in view
         assert all(escape(line) in view for line in pin.address)
         assert f'href="{pin.phone_tel}"' in view and f'href="mailto:{pin.email}"' in view
-    assert view.count('class="fv-card"') == len(LOCATOR.clinics)
+    assert view.count('class="clinic-card"') == len(LOCATOR.clinics)
 
 
 def test_the_first_view_is_hidden_but_at_the_app_s_root_address_and_without_javascript():

@@ -26,7 +26,7 @@ from pathlib import Path
 from streamlit import file_util
 
 from components.clinic_list import HEADING as CLINICS_HEADING
-from components.clinic_list import NUMBERS_NOTE
+from components.clinic_list import NUMBERS_NOTE, clinic_cards
 from components.clinic_map import DEFAULT_HEIGHT
 from components.layout import stylesheet
 from components.search import HINT
@@ -43,13 +43,6 @@ def head() -> str:
 
 def root(pins: Sequence[ClinicPin], page_url: str) -> str:
     """The first view, shown only at ``page_url`` (the app's root address)."""
-    cards = "".join(
-        '<li class="fv-card">'
-        f"<p><strong>{escape(pin.name)}</strong>"
-        + "".join(f"<br>{escape(line)}" for line in pin.address)
-        + f'</p><a class="fv-button" href="{escape(pin.phone_tel)}">{escape(pin.phone_display)}</a>'
-        f'<a class="fv-button" href="{escape("mailto:" + pin.email)}">{escape(pin.email)}</a></li>'
-        for pin in pins)
     # The address as the browser has it, without query or fragment (?postcode=... is still this page),
     # against ``page_url`` made absolute (it is relative, "./", when no public address is set);
     # not when embedded (?embed=true), where Streamlit lays the page out without its header.
@@ -61,7 +54,7 @@ def root(pins: Sequence[ClinicPin], page_url: str) -> str:
             f"<h1>{escape(messages.PAGE_HEADING)}</h1><p class=\"fv-caption\">{escape(HINT)}</p>"
             '<div class="fv-search-and-map"></div>'
             f"<h2>{escape(CLINICS_HEADING)}</h2><p class=\"fv-caption\">{escape(NUMBERS_NOTE)}</p>"
-            f'<ul class="fv-clinics">{cards}</ul></div></div>{show}')
+            f"{clinic_cards(pins)}</div></div>{show}")
 
 
 def _font_face() -> str:

@@ -13,7 +13,7 @@ from .patient import MAP_FRAME, SIZES
 
 # Where each thing is: [x, y] of the heading, the hint, "Our clinics" and the first clinic's name.
 _FIRST_VIEW = """() => Object.fromEntries(Object.entries({
-  h1: '.first-view h1', hint: '.first-view .fv-caption', clinics: '.first-view h2', name: '.fv-card strong'})
+  h1: '.first-view h1', hint: '.first-view .fv-caption', clinics: '.first-view h2', name: '.first-view .clinic-card strong'})
   .map(([k, s]) => { const b = document.querySelector(s).getBoundingClientRect(); return [k, [b.x, b.y]]; }))"""
 _STREAMLIT = """() => { const at = e => { const b = e.getBoundingClientRect(); return [b.x, b.y]; };
   return {h1: at(document.querySelector('[data-testid=stMain] h1')),
@@ -40,7 +40,7 @@ def test_before_streamlit_s_bundle_loads_the_page_shows_the_heading_the_hint_and
     expect(page.get_by_text("Type your postcode or town, then press Enter.")).to_be_visible()
     expect(page.get_by_role("heading", name="Our clinics", level=2)).to_be_visible()
     for site in read_sites(clinics_path()):
-        expect(page.locator(".fv-card strong", has_text=site.name)).to_be_visible()
+        expect(page.locator(".first-view .clinic-card strong", has_text=site.name)).to_be_visible()
     first = page.evaluate(_FIRST_VIEW)
     screenshot(page, f"first-view-{size}", full_page=False)
 
