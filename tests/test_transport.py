@@ -24,6 +24,7 @@ import pytest
 from locator import messages
 from locator.clinics import CLINICS_TOML
 from tests.browser import start_streamlit
+from web.icon_font import served_copy
 from web.public_url import PUBLIC_URL_ENV
 from web.site_files import NOT_FOR_CRAWLERS, PUBLIC_PAGES
 from web.static_files import IMMUTABLE, NO_CACHE, SHORT_CACHE
@@ -411,6 +412,19 @@ def test_a_file_without_a_hash_is_revalidated_with_its_etag(server, path):
     again = fetch(server.url, path, Accept_Encoding="br", If_None_Match=first.headers["etag"])
     assert again.status == 304 and again.raw == b"" and again.headers["etag"] == first.headers["etag"]
     assert all(h in again.headers for h in SECURITY_HEADERS)
+
+
+def test_streamlit_s_icon_font_is_sent_cut_down_to_the_app_s_icons_and_revalidated(server):
+    served = served_copy()
+    assert served is not None, "no cut-down icon font: run python -m web.static_build --build"
+    address, copy = served
+    whole = STREAMLIT_STATIC / address
+    reply = fetch(server.url, "/" + address, Accept_Encoding="br")
+    assert reply.status == 200 and reply.raw == copy.read_bytes() and len(reply.raw) < whole.stat().st_size / 10
+    # Named by the whole font's hash, so never kept as immutable: an icon added later must reach every browser.
+    assert reply.headers["cache-control"] == NO_CACHE and reply.headers["content-type"] == "font/woff2"
+    again = fetch(server.url, "/" + address, If_None_Match=reply.headers["etag"])
+    assert again.status == 304 and again.raw == b""
 
 
 def test_a_missing_static_file_is_still_streamlits_404(server):

@@ -1,6 +1,8 @@
 """Compress every static file the app serves, once, at set-up: ``python -m web.static_build --build``.
 
-Run by ``bin/setup``. Writes brotli and gzip copies of each text file of the
+Run by ``bin/setup``. First cuts Streamlit's icon font down to the icons the
+app can show (:mod:`web.icon_font_build`, into ``static/build/icons/``, which
+is then compressed and served as the app's other files are). Then writes brotli and gzip copies of each text file of the
 trees in :mod:`web.static_trees` (Streamlit's bundle, the app's ``static/``,
 the components' folders) to ``build/compressed/``, and the manifest that
 the server reads at start-up. Files already compressed (same size and
@@ -18,13 +20,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import logging
-import os
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from web import icon_font_build
 from web.encodings import SUFFIX, compress
+from web.icon_font import ICONS_DIR
 from web.static_trees import (
     APP_STATIC,
     BUILD_DIR,
@@ -33,6 +36,7 @@ from web.static_trees import (
     Entry,
     component_dirs,
     read_manifest,
+    write_file,
     write_manifest,
 )
 
@@ -93,19 +97,13 @@ def build(roots: list[Path], out: Path = BUILD_DIR) -> tuple[int, int]:
                     body = compress(data, coding, brotli_quality=BROTLI_QUALITY)
                     if len(body) > len(data) * (1 - MIN_SAVING):
                         continue
-                    _write(out / name, body)
+                    write_file(out / name, body)
                     made += 1
                 forms[coding] = name
         entries[key] = Entry(stat.st_size, stat.st_mtime_ns, sha, forms)
     write_manifest(entries, manifest)
     _remove_unused(out, {name for e in entries.values() for name in e.forms.values()})
     return len(entries), made
-
-
-def _write(path: Path, body: bytes) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(body)
-    os.replace(temporary, path)
 
 
 def _remove_unused(out: Path, used: set[str]) -> None:
@@ -122,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     start = time.monotonic()
+    font, size = icon_font_build.build()
+    print(f"{ICONS_DIR / font.file} is ready ({len(font.icons)} icons, {size:,} bytes, "
+          f"cut from Streamlit's {font.source}).")
     count, made = build(trees())
     print(f"{BUILD_DIR} is ready ({count:,} static files, {made:,} compressed copies made "
           f"in {time.monotonic() - start:.1f} s).")

@@ -14,6 +14,9 @@ component's folder at ``/component/<name>/``) is answered here:
   digits that changes whenever the content does, as the map layers'
   fingerprint does) gets ``public, max-age=31536000, immutable``; an HTML page or manifest ``no-cache``; every other file a
   short :data:`SHORT_CACHE` and then revalidation.
+* **cut down**: Streamlit's icon font is answered with the copy holding only the
+  app's icons (:mod:`web.icon_font`, ADR 27), ``no-cache``: its name is the whole
+  font's.
 * **revalidated**: a strong ETag per form (the content's SHA-256 and the
   coding), so ``If-None-Match`` gets a 304.
 
@@ -43,6 +46,7 @@ from streamlit.web.server.component_file_utils import build_safe_abspath, guess_
 from streamlit.web.server.server_util import allow_all_cross_origin_requests, is_allowed_origin
 
 from web.encodings import choose
+from web.icon_font import served_copy
 from web.static_trees import APP_STATIC, BUILD_DIR, STREAMLIT_STATIC, Entry, read_manifest
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -64,7 +68,7 @@ _LOG = get_logger(__name__)
 class Found:
     path: str  # real path of the file
     relative: str  # its path inside its tree, with forward slashes
-    tree: str  # "streamlit", "app" or "component"
+    tree: str  # "streamlit", "app", "component", or "icons" (the cut-down icon font, web.icon_font)
 
 
 class PrecompressedStatic:
@@ -75,6 +79,7 @@ class PrecompressedStatic:
             _LOG.warning("No compressed static files (run bin/setup): Streamlit's bundle goes out uncompressed.")
         self._base = "/" + (config.get_option("server.baseUrlPath") or "").strip("/")
         self._app_static = bool(config.get_option("server.enableStaticServing"))
+        self._icon_font = served_copy()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = None
@@ -100,6 +105,8 @@ class PrecompressedStatic:
             return self._in("component", root, rest) if root else None
         if path in ("/", "/index.html"):
             return None  # the pages: web.page_html
+        if self._icon_font and path.lstrip("/") == self._icon_font[0]:
+            return Found(str(self._icon_font[1]), self._icon_font[0], "icons")
         return self._in("streamlit", str(STREAMLIT_STATIC), path.lstrip("/"))
 
     @staticmethod
@@ -156,7 +163,7 @@ class PrecompressedStatic:
 
     @staticmethod
     def _cache_control(found: Found, scope: Scope) -> str:
-        if _NO_CACHE_NAMES.search(found.relative):
+        if _NO_CACHE_NAMES.search(found.relative) or found.tree == "icons":
             return NO_CACHE
         if found.tree == "streamlit" and found.relative.startswith(_STREAMLIT_HASHED):
             return IMMUTABLE

@@ -24,6 +24,7 @@ stale copy.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,3 +86,10 @@ def declared_components() -> list[CustomComponent]:
 def component_dirs() -> list[Path]:
     """The folders those components serve their files from."""
     return sorted({Path(c.path).resolve() for c in declared_components() if c.path})
+
+
+def write_file(path: Path, body: bytes) -> None:
+    """Write ``path`` whole or not at all: a server reading it meanwhile sees the old file or the new one."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(body)
+    os.replace(temporary, path)
