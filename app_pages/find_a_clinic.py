@@ -7,8 +7,8 @@ from streamlit.navigation.page import StreamlitPage
 
 from app_pages.about_treatment import BACK
 from components.answer_card import first_line, heading, show_answer
-from components.clinic_list import show_clinic_list
-from components.clinic_map import Catchment, MapTiles, show_map, show_map_notes
+from components.clinic_list import clinic_list_html
+from components.clinic_map import Catchment, MapTiles, map_notes_html, show_map
 from components.my_location import my_location_button
 from components.resources import locator_or_stop, map_layers_for
 from components.search import LABEL, search_field, search_for, search_hint
@@ -30,8 +30,8 @@ def show(treatment_page: StreamlitPage) -> None:
     search_hint()
     catchment, tiles = map_layers_for(locator)
     search_and_answer(locator, pins, catchment, tiles, treatment_page)
-    show_map_notes(catchment, tiles)
-    show_clinic_list(pins)
+    # One element: each Streamlit element costs a phone's main thread time on a first visit (README).
+    st.html(f'<div class="html-flow">{map_notes_html(catchment, tiles)}{clinic_list_html(pins)}</div>')
     st.page_link(treatment_page, label="About treatment: what to expect at your visit", icon=":material/info:")
 
 

@@ -89,7 +89,7 @@ class _TextAndLinks(HTMLParser):
         self.links: list[str] = []
 
     def handle_starttag(self, tag, attrs) -> None:
-        if tag in ("br", "p", "a", "li"):
+        if tag in ("br", "p", "a", "li", "h2", "ul", "div"):
             self.lines.append("")
         if tag == "a":
             self.links.append(dict(attrs)["href"])
@@ -182,13 +182,15 @@ def test_the_one_field_is_labelled_postcode_and_shows_an_example(app):
 
 def test_arrival_lists_every_clinic_with_tap_to_call_and_email_links(app):
     app.run()
-    (cards,) = block(app, "clinic-list").get("html")
+    (cards,) = [h for h in app.get("html") if 'class="clinic-cards"' in h.proto.body]
     text, links = text_and_links(cards.proto.body)
+    assert "Our clinics" in text.splitlines()
     for name, line in [("Amersham", "24-28 The Broadway"), ("Maidenhead", "The Bridge Clinic"),
                        ("London", "62 Wimpole Street"), ("Dublin", "Q House, 76 Furze Road")]:
         assert name in text and line in text
     for clinic in CLINICS:
         assert clinic.name in text.splitlines() and all(line in text.splitlines() for line in clinic.address)
+        assert clinic.email in text.splitlines()
     urls = Counter(links)
     assert urls == Counter(home_contact(c).tel_uri for c in CLINICS) + Counter(f"mailto:{c.email}" for c in CLINICS)
     assert {FREEPHONE_TEL, DUBLIN_TEL, f"mailto:{ENGLISH_EMAIL}", f"mailto:{DUBLIN_EMAIL}"} <= set(urls)

@@ -25,8 +25,7 @@ from pathlib import Path
 
 from streamlit import file_util
 
-from components.clinic_list import HEADING as CLINICS_HEADING
-from components.clinic_list import NUMBERS_NOTE, clinic_cards
+from components.clinic_list import clinic_list_html
 from components.clinic_map import DEFAULT_HEIGHT
 from components.layout import stylesheet
 from components.search import HINT
@@ -53,8 +52,7 @@ def root(pins: Sequence[ClinicPin], page_url: str) -> str:
     return (f'<div id="first-view" class="first-view" hidden><div class="fv-main">'
             f"<h1>{escape(messages.PAGE_HEADING)}</h1><p class=\"fv-caption\">{escape(HINT)}</p>"
             '<div class="fv-search-and-map"></div>'
-            f"<h2>{escape(CLINICS_HEADING)}</h2><p class=\"fv-caption\">{escape(NUMBERS_NOTE)}</p>"
-            f"{clinic_cards(pins)}</div></div>{show}")
+            f'<div class="html-flow">{clinic_list_html(pins)}</div></div></div>{show}')
 
 
 def _font_face() -> str:

@@ -12,7 +12,7 @@ and ``docs/adr/0011-map-drawn-offline-and-updated-in-place.md``.
 One job per module:
 
 ``show``
-    :func:`show_map` and :func:`show_map_notes`, what a page calls.
+    :func:`show_map` and :func:`map_notes_html`, what a page calls.
 ``layers``
     What the map shows: the base map (:func:`build_map`) and a search's layer
     (:func:`search_layer`), from plain values; all text escaped.
@@ -31,9 +31,9 @@ were checked when they were read (``locator/clinics.py``).
 
 from components.clinic_map.assets import FRAME_TITLE
 from components.clinic_map.layers import Catchment, MapClinic, MapSearch, MapTiles, build_map, search_layer
-from components.clinic_map.show import DEFAULT_HEIGHT, show_map, show_map_notes
+from components.clinic_map.show import DEFAULT_HEIGHT, map_notes_html, show_map
 
 __all__ = [
     "DEFAULT_HEIGHT", "FRAME_TITLE", "Catchment", "MapClinic", "MapSearch", "MapTiles", "build_map",
-    "search_layer", "show_map", "show_map_notes",
+    "map_notes_html", "search_layer", "show_map",
 ]

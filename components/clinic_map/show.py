@@ -1,15 +1,15 @@
-"""The map on a page: :func:`show_map` in st_folium's frame, and :func:`show_map_notes` beside it."""
+"""The map on a page: :func:`show_map` in st_folium's frame, and :func:`map_notes_html` beside it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
 
 import streamlit as st
 import streamlit_folium
 
 from components.clinic_map.folium_frame import base_frame, layer_script
 from components.clinic_map.layers import Catchment, MapClinic, MapSearch, MapTiles, search_layer
-from components.text import markdown_escaped
 
 DEFAULT_HEIGHT = 450
 
@@ -45,13 +45,14 @@ def show_map(
         streamlit_folium._component_func(**base, feature_group=layer)
 
 
-def show_map_notes(catchment: Catchment | None, tiles: MapTiles | None) -> None:
-    """Beside the map, in text: who goes where in words, and where the map comes from (privacy)."""
-    if catchment is not None:
-        st.caption(markdown_escaped(catchment.sentence()))
+def map_notes_html(catchment: Catchment | None, tiles: MapTiles | None) -> str:
+    """Beside the map, in text: who goes where in words, and where the map comes from (privacy); escaped
+    HTML for ``st.html``, set as Streamlit sets a caption (``layout.css``)."""
+    notes = [catchment.sentence()] if catchment is not None else []
     if tiles is None:
-        st.caption("Privacy: this map is drawn by this site alone. Nothing you search for, and no part "
-                   "of the map you look at, is sent to anyone else.")
+        notes.append("Privacy: this map is drawn by this site alone. Nothing you search for, and no part "
+                     "of the map you look at, is sent to anyone else.")
     else:
-        st.caption(markdown_escaped(f"Privacy: the map's background pictures (tiles) come from {tiles.host}, which can "
-                      "tell which part of the map you look at, though not what you searched for."))
+        notes.append(f"Privacy: the map's background pictures (tiles) come from {tiles.host}, which can "
+                     "tell which part of the map you look at, though not what you searched for.")
+    return "".join(f'<p class="html-caption">{escape(note)}</p>' for note in notes)

@@ -19,7 +19,7 @@ _STREAMLIT = """() => { const at = e => { const b = e.getBoundingClientRect(); r
   return {h1: at(document.querySelector('[data-testid=stMain] h1')),
           hint: at(document.querySelector('[data-testid=stMain] [data-testid=stCaptionContainer]')),
           clinics: at([...document.querySelectorAll('[data-testid=stMain] h2')].find(h => h.textContent === 'Our clinics')),
-          name: at(document.querySelector('.st-key-clinic-list strong'))}; }"""
+          name: at(document.querySelector('[data-testid=stMain] .clinic-card strong'))}; }"""
 
 
 def without_streamlit_s_bundle(page: Page) -> None:
