@@ -31,7 +31,8 @@ def show(treatment_page: StreamlitPage) -> None:
     catchment, tiles = map_layers_for(locator)
     search_and_answer(locator, pins, catchment, tiles, treatment_page)
     # One element: each Streamlit element costs a phone's main thread time on a first visit (README).
-    st.html(f'<div class="html-flow">{map_notes_html(catchment, tiles)}{clinic_list_html(pins)}</div>')
+    with st.container(key="clinic-list"):
+        st.html(f'<div class="html-flow">{map_notes_html(catchment, tiles)}{clinic_list_html(pins)}</div>')
     st.page_link(treatment_page, label="About treatment: what to expect at your visit", icon=":material/info:")
 
 
