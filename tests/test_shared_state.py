@@ -92,3 +92,30 @@ def test_wrong_tries_recorded_by_another_process_count_here(tmp_path):
 def test_without_a_state_directory_the_count_is_the_processes_own(tmp_path):
     assert isinstance(shared_state.wrong_tries({}), shared_state.ProcessWrongTries)
     assert isinstance(shared_state.wrong_tries({shared_state.STATE_DIR_ENV: str(tmp_path)}), SharedWrongTries)
+
+
+def _open_together(path: str, barrier, results) -> None:
+    barrier.wait()
+    try:
+        SharedWrongTries(Path(path))
+        results.put("ok")
+    except Exception as exc:  # what a replica would die of
+        results.put(repr(exc))
+
+
+def test_replicas_starting_at_the_same_moment_all_open_the_shared_count(tmp_path):
+    """bin/serve starts its replicas together; none may fail to start because another is opening the file."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    failures = []
+    for trial in range(12):
+        path = str(tmp_path / f"wrong-tries-{trial}.sqlite")
+        barrier, results = context.Barrier(4), context.Queue()
+        replicas = [context.Process(target=_open_together, args=(path, barrier, results)) for _ in range(4)]
+        for replica in replicas:
+            replica.start()
+        for replica in replicas:
+            replica.join(30)
+        failures += [r for r in (results.get(timeout=5) for _ in replicas) if r != "ok"]
+    assert failures == []

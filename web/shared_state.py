@@ -24,6 +24,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 import tomllib
 from collections import deque
 from collections.abc import Mapping
@@ -177,15 +178,30 @@ class SharedWrongTries:
             db.close()
 
 
+#: How long a replica waits for another to finish with a shared file.
+BUSY_TIMEOUT_S = 10
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """A connection to one of the replicas' shared SQLite files.
 
     Each write is one ``BEGIN IMMEDIATE`` transaction, so replicas take turns
     (waiting up to 10 s); write-ahead logging lets readers go on meanwhile.
     """
-    db = sqlite3.connect(path, timeout=10, isolation_level="IMMEDIATE")
-    db.execute("PRAGMA journal_mode=WAL")
-    return db
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level="IMMEDIATE")
+    # SQLite does not wait (its busy timeout) to switch a new file to write-ahead logging while
+    # another connection holds it: replicas started together failed with "database is locked".
+    # Once switched, the file stays so and this returns at once.
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return db
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                db.close()
+                raise
+            time.sleep(0.02)
 
 
 def wrong_tries(environ: Mapping[str, str] = os.environ) -> WrongTries:
