@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -21,6 +22,12 @@ def search(at: AppTest, text: str) -> AppTest:
 def shown(markdown: str) -> str:
     """What a reader sees of Markdown the app escaped: the backslashes go."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def html_text(at: AppTest) -> str:
+    """The text of every ``st.html`` on the page as a person reads it: tags gone, a line per block."""
+    blocks = (re.sub(r"<(?:br|p|h\d|li|a)\b[^>]*>", "\n", h.proto.body) for h in at.get("html"))
+    return "\n".join(unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks)
 
 
 def the_map(at: AppTest) -> dict:

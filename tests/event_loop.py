@@ -23,3 +23,26 @@ def run_in_own_loop(scenario: Callable[[], Awaitable[_T]]) -> _T:
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, main()).result()
+
+
+def asgi_get(app, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """One GET through an ASGI app, on a loop of its own thread (Playwright may hold the main one)."""
+    async def run():
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
+                 "headers": [(k.encode(), v.encode()) for k, v in headers.items()], "http_version": "1.1",
+                 "scheme": "http", "server": ("test", 80), "root_path": "",
+                 "asgi": {"version": "3.0", "spec_version": "2.4"}}
+        await app(scope, receive, send)
+        start = sent[0]
+        return (start["status"], {k.decode(): v.decode() for k, v in start["headers"]},
+                b"".join(m.get("body", b"") for m in sent[1:]))
+
+    return run_in_own_loop(run)

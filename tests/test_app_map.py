@@ -10,7 +10,7 @@ import pytest
 
 from components.resources import map_layers_for
 from locator import map_layers
-from tests.apptest import search, shown, the_map
+from tests.apptest import html_text, search, shown, the_map
 
 # Any absolute URL (http, https, ws, protocol-relative) in what the app sends the map's frame.
 ABSOLUTE_URL = re.compile(r"(?:[a-z][a-z0-9+.-]*:)?//([^/\"'\s`<>)]+)", re.IGNORECASE)
@@ -34,8 +34,9 @@ def tiles_configured(tmp_path, monkeypatch):
     map_layers_for.clear()
 
 
-def captions(app) -> str:
-    return " ".join(shown(c.value) for c in app.caption)
+def notes(app) -> str:
+    """What the page says in words beside the map (and elsewhere in captions)."""
+    return " ".join(shown(c.value) for c in app.caption) + "\n" + html_text(app)
 
 
 def test_by_default_the_map_names_no_other_origin_before_or_after_a_search(app):
@@ -43,7 +44,7 @@ def test_by_default_the_map_names_no_other_origin_before_or_after_a_search(app):
     assert hosts(the_map(app)) == set()
     search(app, "BT1 1AA")
     assert hosts(the_map(app)) == set()
-    assert "Privacy: this map is drawn by this site alone" in captions(app)
+    assert "Privacy: this map is drawn by this site alone" in notes(app)
 
 
 def test_a_configured_tile_service_is_drawn_and_the_privacy_note_names_it(app, tiles_configured):
@@ -52,7 +53,7 @@ def test_a_configured_tile_service_is_drawn_and_the_privacy_note_names_it(app, t
     assert hosts(args) == {"tiles.example.net"}
     assert '"https://tiles.example.net/{z}/{x}/{y}.png"' in args["script"]
     assert "Tiles by Example" in args["script"]
-    assert "tiles.example.net" in captions(app) and "drawn by this site alone" not in captions(app)
+    assert "tiles.example.net" in notes(app) and "drawn by this site alone" not in notes(app)
 
 
 def test_searches_keep_the_same_base_map_and_only_swap_the_search_layer(app):
@@ -82,5 +83,5 @@ def test_who_goes_where_is_on_the_map_with_its_legend_and_in_words_on_the_page(a
     script = the_map(app)["script"]
     assert "clinicMap.background(" in script and "catchment-512.webp?v=" in script
     for clinic in locator.clinics:
-        assert f"for {clinic.name}" in captions(app)
+        assert f"for {clinic.name}" in notes(app)
         assert clinic.name in script

@@ -26,6 +26,7 @@ from components.resources import load_locator
 from locator import Locator
 from locator.bulk import answer_list, to_csv
 from locator.clinics import CLINICS_TOML, read_sites
+from tests.apptest import html_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,7 +87,7 @@ def test_the_app_lists_and_maps_five_clinics_and_answers_with_the_new_one(five):
     assert not at.exception
     maps = [e for e in at.get("component_instance") if "st_folium" in e.proto.component_name]
     assert json.loads(maps[0].proto.json_args)["script"].count("L.marker(") == 5
-    listed = " ".join(m.value for m in at.markdown)
+    listed = html_text(at)
     assert "Manchester" in listed and "1 Example Street" in listed
     at.text_input(key="postcode").input("L1 8JQ").run()
     assert not at.exception

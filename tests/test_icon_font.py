@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
+from starlette.applications import Starlette
 
+from tests.event_loop import asgi_get
 from web import icon_font, icon_font_build
 from web.icon_font import RECORD, IconFont, app_icons, served_copy, streamlit_font
+from web.static_files import PrecompressedStatic
 
 SOME = {"call", "mail", "keyboard_double_arrow_right"}
 
@@ -87,3 +90,30 @@ def test_without_a_readable_record_the_whole_font_is_sent(tmp_path, record):
 
 def test_an_icon_is_read_from_the_app_s_code_as_streamlit_reads_it():
     assert icon_font.names_in(['icon=":material/call:"', ":material/Call:", "material/mail", ":material/:"]) == {"call"}
+
+
+def test_the_same_font_and_icons_make_the_same_copy_at_any_time(monkeypatch):
+    """The copy is named by its content: a build at another moment must not rename it."""
+    import fontTools.ttLib.tables._h_e_a_d as head
+
+    whole = streamlit_font()
+    assert whole is not None
+    clock = iter(range(10**9, 10**9 + 100, 7))
+    monkeypatch.setattr(head, "timestampNow", lambda: next(clock))
+    assert icon_font_build.cut(whole, SOME) == icon_font_build.cut(whole, SOME)
+
+
+def test_a_copy_replaced_by_a_later_set_up_is_answered_with_the_whole_font_not_an_error(copy, tmp_path, monkeypatch):
+    """bin/serve runs set-up while other servers may be running: the copy they found at start may go."""
+    out, font = copy
+    whole = streamlit_font()
+    assert whole is not None
+    held = tmp_path / font.file
+    held.write_bytes((out / font.file).read_bytes())
+    address = f"static/media/{whole.name}"
+    monkeypatch.setattr("web.static_files.served_copy", lambda: (address, held))
+    middleware = PrecompressedStatic(Starlette(routes=[]), {})
+    assert asgi_get(middleware, "/" + address, {})[2] == held.read_bytes()
+    held.unlink()  # a later set-up cut a new copy, under another name
+    status, _, body = asgi_get(middleware, "/" + address, {})
+    assert status == 200 and body == whole.read_bytes()

@@ -10,7 +10,7 @@ import brotli
 import pytest
 from starlette.applications import Starlette
 
-from tests.event_loop import run_in_own_loop
+from tests.event_loop import asgi_get
 from web import static_build
 from web.encodings import accepted, choose
 from web.static_files import PrecompressedStatic
@@ -65,7 +65,7 @@ def test_a_file_changed_since_the_build_is_sent_as_it_is_never_from_a_stale_copy
     monkeypatch.setattr("web.static_files.STREAMLIT_STATIC", tree)
     monkeypatch.setattr("web.static_files.BUILD_DIR", out)
     middleware = PrecompressedStatic(Starlette(routes=[]), read_manifest(out / "manifest.json"))
-    status, headers, body = _get(middleware, "/js/app.js", {"accept-encoding": "br, gzip"})
+    status, headers, body = asgi_get(middleware, "/js/app.js", {"accept-encoding": "br, gzip"})
     assert status == 200 and "content-encoding" not in headers and body == b"// changed after set-up\n" * 100
 
 
@@ -78,31 +78,8 @@ def test_a_file_rewritten_with_the_same_content_is_still_sent_compressed(tree, t
     monkeypatch.setattr("web.static_files.STREAMLIT_STATIC", tree)
     monkeypatch.setattr("web.static_files.BUILD_DIR", out)
     middleware = PrecompressedStatic(Starlette(routes=[]), read_manifest(out / "manifest.json"))
-    status, headers, body = _get(middleware, "/js/app.js", {"accept-encoding": "br"})
+    status, headers, body = asgi_get(middleware, "/js/app.js", {"accept-encoding": "br"})
     assert headers["content-encoding"] == "br" and brotli.decompress(body) == SCRIPT
-
-
-def _get(app, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-    """One GET through an ASGI app, on a loop of its own thread (Playwright may hold the main one)."""
-    async def run():
-        sent = []
-
-        async def receive():
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message):
-            sent.append(message)
-
-        scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
-                 "headers": [(k.encode(), v.encode()) for k, v in headers.items()], "http_version": "1.1",
-                 "scheme": "http", "server": ("test", 80), "root_path": "",
-                 "asgi": {"version": "3.0", "spec_version": "2.4"}}
-        await app(scope, receive, send)
-        start = sent[0]
-        return (start["status"], {k.decode(): v.decode() for k, v in start["headers"]},
-                b"".join(m.get("body", b"") for m in sent[1:]))
-
-    return run_in_own_loop(run)
 
 
 def test_streamlits_bundle_names_every_script_and_style_by_its_content():

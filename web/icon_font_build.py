@@ -36,7 +36,7 @@ def streamlit_icons() -> set[str]:
 
 def cut(source: Path, icons: set[str]) -> tuple[bytes, set[str]]:
     """``source`` as WOFF2 with only the ligatures for ``icons``; also the icons it found."""
-    font = TTFont(source)
+    font = TTFont(source, recalcTimestamp=False)  # the same copy from the same font, build after build
     letters = {glyph: chr(code) for code, glyph in font.getBestCmap().items() if code in _NAME_CHARACTERS}
     if "GSUB" not in font:
         raise IconFontError(f"{source} draws no icon from its name (no GSUB table)")

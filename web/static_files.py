@@ -105,7 +105,9 @@ class PrecompressedStatic:
             return self._in("component", root, rest) if root else None
         if path in ("/", "/index.html"):
             return None  # the pages: web.page_html
-        if self._icon_font and path.lstrip("/") == self._icon_font[0]:
+        # The copy as this process found it at start-up; if set-up has since replaced it (an icon added),
+        # Streamlit's whole font until the next start, never a missing file.
+        if self._icon_font and path.lstrip("/") == self._icon_font[0] and self._icon_font[1].is_file():
             return Found(str(self._icon_font[1]), self._icon_font[0], "icons")
         return self._in("streamlit", str(STREAMLIT_STATIC), path.lstrip("/"))
 
