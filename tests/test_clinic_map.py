@@ -70,7 +70,6 @@ def _static_file(url: str) -> Path:
 
 LINKED_JS = [
     f"{FRAME_ASSET_BASE}/leaflet-{assets.LEAFLET_VERSION}/leaflet.js",
-    f"{FRAME_ASSET_BASE}/jquery-{assets.JQUERY_VERSION}/jquery.min.js",
     MAP_JS,
 ]
 LINKED_CSS = [f"{FRAME_ASSET_BASE}/leaflet-{assets.LEAFLET_VERSION}/leaflet.css", MAP_CSS]
@@ -229,7 +228,7 @@ def test_vendored_files_match_their_checksums():
         if p.is_file() and p.name not in {"SHA256SUMS", "README.md", "fetch.sh"}
     }
     assert on_disk == set(listed)
-    assert {"leaflet-1.9.4/LICENSE", "jquery-3.7.1/LICENSE.txt"} <= on_disk
+    assert "leaflet-1.9.4/LICENSE" in on_disk
 
 
 def test_static_serving_is_on_and_usage_stats_off():
@@ -240,6 +239,13 @@ def test_static_serving_is_on_and_usage_stats_off():
 
 
 # --- what the map shows -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("searched", [None, search_pin()], ids=["no search", "search"])
+def test_the_map_needs_no_jquery_nothing_in_its_script_calls_it(searched):
+    """folium's own popups call jQuery's $; the map's do not, so it is not sent (29 KiB a first visit)."""
+    page = map_page(searched=searched)
+    assert "jquery" not in page.lower() and not re.search(r"(?<![\w$])\$\(", page)
 
 
 @pytest.mark.parametrize("searched", [None, search_pin()], ids=["no search", "search"])

@@ -19,7 +19,6 @@ import folium.elements
 from components.view import map_unavailable
 
 LEAFLET_VERSION = "1.9.4"
-JQUERY_VERSION = "3.7.1"
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 
@@ -56,8 +55,8 @@ def asset_links(asset_base: str = FRAME_ASSET_BASE) -> tuple[list[tuple[str, str
     own script comes after Leaflet, which it extends.
     """
     leaflet = f"{asset_base}/leaflet-{LEAFLET_VERSION}"
-    jquery = f"{asset_base}/jquery-{JQUERY_VERSION}"
-    js = [("leaflet", f"{leaflet}/leaflet.js"), ("jquery", f"{jquery}/jquery.min.js"), ("clinic_map", MAP_JS)]
+    # No jQuery: folium's Map lists it for its Popup, which the map does not use (elements.Popup).
+    js = [("leaflet", f"{leaflet}/leaflet.js"), ("clinic_map", MAP_JS)]
     css = [("leaflet_css", f"{leaflet}/leaflet.css"), ("clinic_map_css", MAP_CSS)]
     return js, css
 

@@ -2,7 +2,7 @@
 
 It takes positions as given (the clinics were checked when they were read,
 ``locator/clinics.py``) and computes nothing but the box around the points it
-shows. All text is escaped, for HTML and for folium's JS template literals.
+shows. All text is escaped, for HTML and for the JS template literals it is written in.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from components.clinic_map.elements import (
     FitView,
     Map,
     PlaceLabelsOnceStyled,
+    Popup,
     SpreadMarkers,
     stable,
 )
@@ -294,22 +295,20 @@ def _corners(points: Iterable[tuple[float, float]]) -> tuple[tuple[float, float]
     return (south, west), (north, east)
 
 
-def _popup(content_html: str, *parts: str) -> folium.Popup:
-    body = stable(folium.Html(content_html, script=True), "popup-html", *parts)
+def _popup(content_html: str, *parts: str) -> Popup:
     # Pan an opened popup clear of the zoom buttons in the top-left corner.
-    popup = folium.Popup(body, max_width=280, auto_pan_padding_top_left=(50, 10))
-    return stable(popup, "popup", *parts)
+    return stable(Popup(content_html, max_width=280, auto_pan_padding_top_left=(50, 10)), "popup", *parts)
 
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# folium puts popup and tooltip HTML inside a JavaScript template literal
+# Popup and tooltip HTML goes inside a JavaScript template literal
 # (`...`), where a backtick ends the string, ${...} runs code and a backslash
 # starts an escape; as HTML character references they are inert.
 _JS_TEMPLATE_SPECIALS = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 
 
 def _text(value: object) -> str:
-    """``value`` as HTML text or attribute value, safe inside folium's JS template literals."""
+    """``value`` as HTML text or attribute value, safe inside the map script's JS template literals."""
     text = _CONTROL_CHARACTERS.sub("\ufffd", str(value))
     return html.escape(text, quote=True).translate(_JS_TEMPLATE_SPECIALS)
 
