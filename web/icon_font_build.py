@@ -4,7 +4,7 @@ Run by ``python -m web.static_build --build``. The font draws an icon from its
 name: typed as letters, ``call`` becomes the phone through a ligature. The
 copy keeps the letters and only the ligatures (and their glyphs) whose names
 Streamlit's bundle or the app's code use, so about 90 of some 4,000 icons:
-about 25 KiB against 366 KiB. fontTools does the cutting; no library picks
+about 10 KB against 366 KiB. fontTools does the cutting; no library picks
 ligatures by name, so that part is here.
 """
 

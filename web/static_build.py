@@ -1,8 +1,9 @@
 """Compress every static file the app serves, once, at set-up: ``python -m web.static_build --build``.
 
 Run by ``bin/setup``. First cuts Streamlit's icon font down to the icons the
-app can show (:mod:`web.icon_font_build`, into ``static/build/icons/``, which
-is then compressed and served as the app's other files are). Then writes brotli and gzip copies of each text file of the
+app can show (:mod:`web.icon_font_build`, into ``static/build/icons/``; the
+server sends it at the font's own address, :mod:`web.icon_font`). Then writes
+brotli and gzip copies of each text file of the
 trees in :mod:`web.static_trees` (Streamlit's bundle, the app's ``static/``,
 the components' folders) to ``build/compressed/``, and the manifest that
 the server reads at start-up. Files already compressed (same size and
